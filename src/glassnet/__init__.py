@@ -1,0 +1,48 @@
+"""glassnet: neural networks you can see through, in plain Python and NumPy.
+
+Start with the tutorial's single neuron and grow it: layers, activations, losses and optimizers are
+small classes whose every number can be inspected. The core needs only NumPy and safetensors.
+"""
+
+from __future__ import annotations
+
+from glassnet._version import __version__
+from glassnet.activations import get_activation
+from glassnet.errors import (
+    ConfigurationError,
+    ConvergenceWarning,
+    GlassnetError,
+    InputNotFoundError,
+    ModelFileError,
+    NotFittedError,
+    OutputError,
+    ShapeError,
+    TableFormatError,
+    TrainingDivergedError,
+)
+from glassnet.layers import Dense
+from glassnet.losses import get_loss
+from glassnet.network import Network
+from glassnet.optimizers import SGD, Adam
+from glassnet.training import History
+
+__all__ = [
+    "SGD",
+    "Adam",
+    "ConfigurationError",
+    "ConvergenceWarning",
+    "Dense",
+    "GlassnetError",
+    "History",
+    "InputNotFoundError",
+    "ModelFileError",
+    "Network",
+    "NotFittedError",
+    "OutputError",
+    "ShapeError",
+    "TableFormatError",
+    "TrainingDivergedError",
+    "__version__",
+    "get_activation",
+    "get_loss",
+]

@@ -1,0 +1,39 @@
+"""Type aliases and protocols shared across glassnet.
+
+``Array`` is any floating NumPy array. The protocols describe what the network expects of a layer, a
+loss and an optimizer; they are structural, so user classes need not inherit anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeAlias
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array: TypeAlias = NDArray[np.floating[Any]]
+RngLike: TypeAlias = "int | np.random.Generator | np.random.RandomState | None"
+
+
+class Layer(Protocol):
+    """A differentiable map from a batch of rows to a batch of rows."""
+
+    def forward(self, X: Array) -> Array:
+        """Compute the layer's output for ``X`` and remember what backward needs."""
+        ...
+
+    def backward(self, dA: Array) -> Array:
+        """Given ∂L/∂output, store parameter gradients and return ∂L/∂input."""
+        ...
+
+    def parameters(self) -> list[tuple[str, Array, Array]]:
+        """Return (name, value, gradient) triples; gradients are filled by ``backward``."""
+        ...
+
+
+class Optimizer(Protocol):
+    """Updates parameters in place from their gradients."""
+
+    def step(self, pairs: list[tuple[Array, Array]]) -> None:
+        """Apply one update to every (param, grad) pair, in place."""
+        ...

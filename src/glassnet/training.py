@@ -1,0 +1,236 @@
+"""The training loop: epochs, mini-batches, validation, early stopping, and what it records.
+
+``fit`` repeats the network's train step over the data for a number of epochs and returns a
+``History``. It stops early when asked (``patience``), when the loss becomes inf or NaN (raising
+``TrainingDivergedError`` with the last finite weights kept), and on Ctrl-C (a warning; the best
+weights are kept). With ``batch_size=None`` every epoch is one full-batch step, as in the tutorial.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from glassnet._types import Array
+from glassnet.errors import ConfigurationError, ConvergenceWarning, TrainingDivergedError
+
+if TYPE_CHECKING:
+    from glassnet.network import Network
+
+__all__ = ["History", "fit"]
+
+
+@dataclass
+class History:
+    """What one ``fit`` recorded, one entry per epoch.
+
+    Attributes
+    ----------
+    loss : list of float
+        Training loss of each epoch: the batch losses seen during it, averaged (summed for "sse").
+    val_loss : list of float
+        Validation loss after each epoch; empty without validation data.
+    best_epoch : int or None
+        1-based epoch with the lowest monitored loss (validation if present, else training), when
+        ``patience`` is set.
+    stopped_early : bool
+        Whether ``patience`` ended training.
+    interrupted : bool
+        Whether Ctrl-C ended training.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_early: bool = False
+    interrupted: bool = False
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs completed."""
+        return len(self.loss)
+
+
+def _check_int(name: str, value: Any, minimum: int, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ConfigurationError(f"{name} must be an int >= {minimum}, got {value!r}")
+
+
+def _split_validation(
+    net: Network, X: Array, Y: Array, fraction: float
+) -> tuple[Array, Array, Array, Array]:
+    if not 0 < fraction < 1:
+        raise ConfigurationError(f"validation_fraction must be in [0, 1), got {fraction!r}")
+    n_val = max(1, round(fraction * X.shape[0]))
+    if n_val >= X.shape[0]:
+        raise ConfigurationError(
+            f"validation_fraction {fraction} leaves no training rows out of {X.shape[0]}"
+        )
+    order = net.rng.permutation(X.shape[0])
+    val, train = order[:n_val], order[n_val:]
+    return X[train], Y[train], X[val], Y[val]
+
+
+def fit(
+    net: Network,
+    X: Any,
+    y: Any,
+    epochs: int = 1,
+    batch_size: int | None = None,
+    shuffle: bool = False,
+    validation_data: tuple[Any, Any] | None = None,
+    validation_fraction: float = 0.0,
+    patience: int | None = None,
+    restore_best: bool = True,
+    callback: Callable[[int, Network, History], bool | None] | None = None,
+) -> History:
+    """Train ``net`` on ``X``, ``y`` and return the History.
+
+    Parameters
+    ----------
+    net : Network
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like of shape (n_samples, n_outputs) or (n_samples,)
+        1-D integer class labels are one-hot encoded for a multi-output network.
+    epochs : int, default=1
+        Passes over the training data.
+    batch_size : int, optional
+        Rows per step; None means all rows (one step per epoch).
+    shuffle : bool, default=False
+        Reorder the rows every epoch (drawing from ``net.rng``).
+    validation_data : (X_val, y_val), optional
+        Scored after every epoch.
+    validation_fraction : float, default=0.0
+        Hold out this random fraction of the rows instead (ignored if validation_data is given).
+    patience : int, optional
+        Stop after this many epochs without a lower validation loss (training loss if there is
+        no validation data) and restore the best weights.
+    restore_best : bool, default=True
+        With ``patience``, end with the weights of the best epoch.
+    callback : callable, optional
+        ``callback(epoch, net, history)`` after every epoch; returning True stops training.
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    TrainingDivergedError
+        When the loss becomes inf or NaN; the network keeps the last finite weights.
+    ShapeError
+        For inputs of the wrong shape or with non-finite values.
+    """
+    _check_int("epochs", epochs, 0)
+    _check_int("batch_size", batch_size, 1, allow_none=True)
+    _check_int("patience", patience, 1, allow_none=True)
+    X = net.check_X(X)
+    Y = net.check_y(y, X.shape[0])
+    if validation_data is not None:
+        X_val = net.check_X(validation_data[0], "validation X")
+        Y_val: Array | None = net.check_y(validation_data[1], X_val.shape[0], "validation y")
+    elif validation_fraction:
+        X, Y, X_val, Y_val = _split_validation(net, X, Y, validation_fraction)
+    else:
+        X_val, Y_val = None, None
+    if X.shape[0] == 0:
+        raise ConfigurationError("cannot train on zero rows")
+
+    history = History()
+    net.history = history
+    n_samples = X.shape[0]
+    step = n_samples if batch_size is None else min(batch_size, n_samples)
+    full_batch = step == n_samples and not shuffle
+    pairs = [(param, grad) for _, param, grad in net.parameters()]
+    finite = [param.copy() for param, _ in pairs]  # the last weights known to give a finite loss
+    candidate = [param.copy() for param, _ in pairs]  # this epoch's starting weights
+    best: list[Array] | None = None
+    best_loss = math.inf
+    since_best = 0
+    summed = net.loss.reduction == "sum"
+    epoch = 0
+    try:
+        for epoch in range(1, epochs + 1):
+            for (param, _), keep in zip(pairs, candidate, strict=True):
+                np.copyto(keep, param)
+            if full_batch:
+                epoch_loss = net.train_step(X, Y)
+            else:
+                epoch_loss = _run_batches(net, X, Y, step, shuffle, summed)
+            if not math.isfinite(epoch_loss):
+                _diverged(net, pairs, finite, epoch, epoch_loss)
+            finite, candidate = candidate, finite  # a finite loss vouches for the starting weights
+            history.loss.append(epoch_loss)
+            monitored = epoch_loss
+            if Y_val is not None:
+                monitored = net.evaluate(X_val, Y_val)
+                history.val_loss.append(monitored)
+            if patience is not None:
+                if monitored < best_loss:
+                    best_loss, since_best, history.best_epoch = monitored, 0, epoch
+                    best = [param.copy() for param, _ in pairs]
+                else:
+                    since_best += 1
+                    if since_best >= patience:
+                        history.stopped_early = True
+                        break
+            if callback is not None and callback(epoch, net, history):
+                break
+    except KeyboardInterrupt:
+        history.interrupted = True
+        warnings.warn(
+            f"training interrupted at epoch {epoch}; keeping the "
+            + (
+                "best weights so far"
+                if best is not None and restore_best
+                else "last finite weights"
+            ),
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+        if best is None or not restore_best:
+            _restore(pairs, finite)
+    if not all(np.isfinite(param).all() for param, _ in pairs):
+        _diverged(net, pairs, finite, epoch, math.nan)
+    if patience is not None and restore_best and best is not None:
+        _restore(pairs, best)
+    return history
+
+
+def _run_batches(net: Network, X: Array, Y: Array, step: int, shuffle: bool, summed: bool) -> float:
+    n_samples = X.shape[0]
+    order = net.rng.permutation(n_samples) if shuffle else None
+    total = 0.0
+    for start in range(0, n_samples, step):
+        if order is None:
+            X_batch, Y_batch = X[start : start + step], Y[start : start + step]
+        else:
+            rows = order[start : start + step]
+            X_batch, Y_batch = X[rows], Y[rows]
+        loss = net.train_step(X_batch, Y_batch)
+        total += loss if summed else loss * X_batch.shape[0]
+    return total if summed else total / n_samples
+
+
+def _restore(pairs: list[tuple[Array, Array]], saved: list[Array]) -> None:
+    for (param, _), value in zip(pairs, saved, strict=True):
+        np.copyto(param, value)
+
+
+def _diverged(
+    net: Network, pairs: list[tuple[Array, Array]], finite: list[Array], epoch: int, loss: float
+) -> None:
+    _restore(pairs, finite)
+    net.optimizer.reset()
+    raise TrainingDivergedError(
+        f"training diverged at epoch {epoch}: the loss became {loss}; the last finite weights "
+        "were kept. Try a lower learning rate, or scale the inputs to unit size.",
+        epoch,
+    )
