@@ -20,6 +20,7 @@ from glassnet.errors import (
     TableFormatError,
     TrainingDivergedError,
 )
+from glassnet.io import load, load_with_metadata, save
 from glassnet.layers import Dense
 from glassnet.losses import get_loss
 from glassnet.network import Network
@@ -45,4 +46,7 @@ __all__ = [
     "__version__",
     "get_activation",
     "get_loss",
+    "load",
+    "load_with_metadata",
+    "save",
 ]

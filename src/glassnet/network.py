@@ -10,7 +10,8 @@ repeats them; its loop lives in ``training.py``. Shapes: X (n_samples, n_inputs)
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -164,6 +165,21 @@ class Network:
     def copy(self) -> Network:
         """Return an independent deep copy (weights, optimizer state and rng included)."""
         return copy.deepcopy(self)
+
+    def save(self, path: str | os.PathLike[str], metadata: Mapping[str, Any] | None = None) -> None:
+        """Save this network to one ``.safetensors`` file, atomically; see ``glassnet.io.save``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write; an existing file is replaced only once the new one is complete.
+        metadata : mapping, optional
+            JSON-serializable extras (column names, preprocessing, metrics), returned by
+            ``glassnet.io.load_with_metadata``. Optimizer state is not saved, its settings are.
+        """
+        from glassnet.io import save
+
+        save(path, self, metadata)
 
     def __repr__(self) -> str:
         layers = ",\n    ".join(repr(layer) for layer in self.layers)

@@ -1,0 +1,678 @@
+"""Model files: a network's weights and settings in one ``.safetensors`` file, saved and loaded.
+
+The tensors are named and laid out as PyTorch's ``nn.Sequential`` expects (``0.weight`` of shape
+(n_out, n_in), ``0.bias``, ``2.weight``, ...), so ``safetensors.torch.load_file`` feeds them
+straight into ``load_state_dict``. One JSON metadata entry, ``"glassnet"``, holds the rest. Files
+are written atomically; loading only parses JSON and raw numbers and never runs code (no pickle).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import stat
+import struct
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from glassnet._types import Array
+from glassnet._version import __version__
+from glassnet.activations import ACTIVATIONS, Activation
+from glassnet.errors import (
+    ConfigurationError,
+    InputNotFoundError,
+    ModelFileError,
+    OutputError,
+    ShapeError,
+)
+from glassnet.layers import Dense
+from glassnet.losses import LOSSES
+from glassnet.network import Network
+from glassnet.optimizers import SGD, Adam, Optimizer
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "METADATA_KEY",
+    "load",
+    "load_with_metadata",
+    "read_metadata",
+    "save",
+    "tensor_checksum",
+]
+
+#: The safetensors metadata key under which the JSON document is stored.
+METADATA_KEY = "glassnet"
+#: The ``"format"`` value of that document.
+FORMAT_NAME = "glassnet.network"
+#: The newest format this glassnet writes and reads. Raised whenever an older glassnet could not
+#: read a new file correctly; a file with a larger number is refused with "upgrade glassnet".
+FORMAT_VERSION = 1
+
+# safetensors' own names for the two dtypes glassnet uses (the "dtype" field of its header).
+_SAFETENSORS_DTYPES = {"float32": "F32", "float64": "F64"}
+# Optimizers a file can name; any other optimizer class is refused at save time, because a file
+# that saves but cannot be loaded is worse than an error now.
+_OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam}
+# safetensors refuses headers over 100 MB; a larger claimed length means "not a safetensors file".
+_MAX_HEADER_BYTES = 100_000_000
+# Leading bytes of the files people most often hand over by mistake.
+_PICKLE_PREFIXES = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
+_ZIP_PREFIX = b"PK\x03\x04"  # torch.save's archive (a pickle inside a zip)
+
+PathLike = str | os.PathLike[str]
+
+
+# -- checksum -----------------------------------------------------------------------------------
+
+
+def tensor_checksum(tensors: Mapping[str, np.ndarray]) -> str:
+    """Return the hex sha256 that model files store for their tensors.
+
+    The hash runs over the tensors in ascending order of their names (Python string order, so
+    ``0.bias``, ``0.weight``, ``10.weight``, ``2.weight``). For each tensor it takes, in turn: the
+    name in UTF-8, a NUL byte, the safetensors dtype (``F32`` or ``F64``), a NUL byte, the shape
+    as decimal sizes joined by commas (``4,3``; empty for a scalar), a NUL byte, the number of data
+    bytes as an 8-byte little-endian unsigned integer, and the data itself: the values in C (row-
+    major) order as little-endian IEEE 754 floats, exactly the bytes safetensors stores.
+
+    Parameters
+    ----------
+    tensors : mapping of str to ndarray
+        Float32 or float64 arrays, as written to (or read from) the file.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+
+    Examples
+    --------
+    >>> tensor_checksum({"0.weight": np.zeros((1, 2))})[:16]
+    '9a114762a8fe82e0'
+    """
+    digest = hashlib.sha256()
+    for name in sorted(tensors):
+        array = np.asarray(tensors[name])
+        dtype = _SAFETENSORS_DTYPES.get(array.dtype.name)
+        if dtype is None:
+            raise ShapeError(f"tensor {name!r}: expected float32 or float64, got {array.dtype}")
+        data = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
+        shape = ",".join(str(size) for size in array.shape)
+        digest.update(f"{name}\0{dtype}\0{shape}\0".encode())
+        digest.update(struct.pack("<Q", len(data)))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+# -- saving ------------------------------------------------------------------------------------
+
+
+def save(path: PathLike, net: Network, metadata: Mapping[str, Any] | None = None) -> None:
+    """Save ``net`` to one ``.safetensors`` file, atomically.
+
+    The file holds one tensor per parameter, named and laid out for PyTorch's ``nn.Sequential``
+    (``0.weight`` is layer 1's ``W`` transposed to (n_out, n_in), ``0.bias``, then ``2.weight``
+    for layer 2, ...), and one safetensors metadata entry, ``"glassnet"``, a JSON document with:
+    ``format`` (``"glassnet.network"``), ``format_version``, ``glassnet_version``, ``dtype``,
+    ``init``, ``layers`` (``n_in``, ``n_out``, ``activation``, ``activation_config``, ``bias`` for
+    each), ``loss``, ``optimizer`` (``name`` and ``config``), ``n_parameters``, ``tensors_sha256``
+    (see ``tensor_checksum``) and ``metadata`` (yours, as given).
+
+    The optimizer's settings are saved but not its state (momentum buffers, Adam's moments and
+    step count), nor the random generator: a loaded network predicts exactly as the saved one,
+    and further training starts the optimizer afresh.
+
+    The bytes go to a new temporary file in the target's directory, which is flushed, fsynced
+    and then renamed over ``path`` with ``os.replace``; the directory is fsynced afterwards where
+    the system allows. If anything fails the temporary file is removed and an existing file at
+    ``path`` is left exactly as it was.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where to write; ``.safetensors`` is the customary suffix. A symbolic link is followed,
+        so the file it points to is replaced and the link kept.
+    net : Network
+        A network of ``Dense`` layers with built-in activations, loss and optimizer.
+    metadata : mapping, optional
+        Anything JSON can hold (str keys; str, numbers, bool, None, lists, dicts; NumPy scalars
+        and arrays become numbers and lists, tuples become lists): preprocessing, column and class
+        names, training settings, metrics. ``load_with_metadata`` returns it.
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be written (missing or read-only directory, ``path`` is a directory,
+        disk full, ...). Nothing at ``path`` has changed.
+    ConfigurationError
+        If ``metadata`` is not JSON-serializable (NaN and infinity included: use None), or the
+        network uses a component the file format cannot name.
+    ShapeError
+        If a weight is NaN or infinite (a diverged network is not worth keeping).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> net = Network([Dense(3, 1, activation="sigmoid", bias=False)], rng=1)
+    >>> folder = tempfile.mkdtemp()
+    >>> path = pathlib.Path(folder) / "neuron.safetensors"
+    >>> save(path, net, metadata={"columns": ["a", "b", "c"]})
+    >>> bool((load(path).predict([[1, 0, 0]]) == net.predict([[1, 0, 0]])).all())
+    True
+    """
+    tensors = _tensors_for_file(net)
+    document = _describe(net)
+    document["n_parameters"] = net.n_parameters
+    document["tensors_sha256"] = tensor_checksum(tensors)
+    document["metadata"] = dict(metadata) if metadata is not None else {}
+    try:
+        text = json.dumps(document, allow_nan=False, default=_json_default, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise ConfigurationError(
+            f"model metadata must be plain JSON (str, numbers, bool, None, lists, dicts; NaN and "
+            f"infinity as None): {error}"
+        ) from None
+
+    from safetensors.numpy import save as to_safetensors_bytes
+
+    data = to_safetensors_bytes(tensors, metadata={METADATA_KEY: text})
+    write_atomically(path, data)
+
+
+def _tensors_for_file(net: Network) -> dict[str, np.ndarray]:
+    """Parameters under their nn.Sequential names, W transposed to (out, in), little-endian."""
+    tensors: dict[str, np.ndarray] = {}
+    for name, param, _ in net.parameters():
+        if not np.isfinite(param).all():
+            raise ShapeError(
+                f"cannot save: parameter {name} holds NaN or infinite values; the network "
+                "diverged (lower the learning rate or scale the inputs, then train again)"
+            )
+        value = param.T if name.endswith(".weight") else param  # (o, i) as torch.nn.Linear
+        tensors[name] = np.ascontiguousarray(value, dtype=param.dtype.newbyteorder("<"))
+    return tensors
+
+
+def _describe(net: Network) -> dict[str, Any]:
+    """The architecture part of the JSON document; refuses what a file could not rebuild."""
+    layers = []
+    for index, layer in enumerate(net.layers, start=1):
+        if type(layer) is not Dense:
+            raise ConfigurationError(
+                f"cannot save layer {index}: expected a glassnet Dense layer, got "
+                f"{type(layer).__name__}"
+            )
+        layers.append(
+            {
+                "n_in": layer.n_in,
+                "n_out": layer.n_out,
+                "activation": layer.activation.name,
+                "activation_config": _activation_config(layer.activation, index),
+                "bias": layer.bias is not None,
+            }
+        )
+    if LOSSES.get(net.loss.name) is not type(net.loss):
+        raise ConfigurationError(
+            f"cannot save loss {type(net.loss).__name__}; model files name one of "
+            f"{', '.join(sorted(LOSSES))}"
+        )
+    optimizer = net.optimizer
+    names = {cls: name for name, cls in _OPTIMIZERS.items()}
+    if type(optimizer) not in names:
+        raise ConfigurationError(
+            f"cannot save optimizer {type(optimizer).__name__}; model files name SGD or Adam"
+        )
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "glassnet_version": __version__,
+        "dtype": net.dtype.name,
+        "init": net.init,
+        "layers": layers,
+        "loss": net.loss.name,
+        "optimizer": {"name": names[type(optimizer)], "config": optimizer.get_config()},
+    }
+
+
+def _activation_config(activation: Activation, index: int) -> dict[str, Any]:
+    """An activation's constructor arguments (its instance attributes), checked to rebuild it."""
+    if ACTIVATIONS.get(activation.name) is not type(activation):
+        raise ConfigurationError(
+            f"cannot save layer {index}: activation {type(activation).__name__} is not one of "
+            f"glassnet's ({', '.join(sorted(ACTIVATIONS))})"
+        )
+    return dict(vars(activation))
+
+
+def _json_default(value: Any) -> Any:
+    """Let NumPy scalars and arrays into the JSON metadata as plain numbers and lists."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def write_atomically(path: PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see either the old file or the new one.
+
+    A temporary file is created beside the target (same directory, so the rename cannot cross
+    file systems), written, flushed and fsynced, given the old file's permission bits if there
+    was one, and renamed over the target with ``os.replace``; then the directory is fsynced so
+    the rename itself survives a crash (skipped where directories cannot be opened, as on
+    Windows). On any failure the temporary file is removed and the target is untouched.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to create or replace; a symbolic link is followed.
+    data : bytes
+        The complete new contents.
+
+    Raises
+    ------
+    OutputError
+        If any step fails; the message names the path and the reason.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.bin"
+    >>> write_atomically(target, b"hello")
+    >>> target.read_bytes()
+    b'hello'
+    """
+    target = os.path.realpath(os.fspath(path))
+    directory = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise OutputError(f"cannot write {os.fspath(path)}: it is a directory; give a file name")
+    if not os.path.isdir(directory):
+        raise OutputError(
+            f"cannot write {os.fspath(path)}: directory {directory} does not exist; create it first"
+        )
+    temporary = None
+    try:
+        temporary, descriptor = _create_temporary(target)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _copy_permissions(target, temporary)
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as error:
+        raise OutputError(
+            f"cannot write {os.fspath(path)}: {error.strerror or error}; "
+            "any existing file there is unchanged"
+        ) from error
+    finally:
+        if temporary is not None:
+            _remove_quietly(temporary)
+    _fsync_directory(directory)
+
+
+def _create_temporary(target: str) -> tuple[str, int]:
+    """Create a new hidden file beside ``target``; return its path and an open descriptor."""
+    directory, name = os.path.split(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temporary = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            # Mode 0o666 lets the umask decide, as for any newly created file.
+            return temporary, os.open(temporary, flags, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def _copy_permissions(target: str, temporary: str) -> None:
+    """Give a replacement file the permission bits of the file it replaces, if any."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return
+    os.chmod(temporary, mode)
+
+
+def _remove_quietly(path: str) -> None:
+    """Delete ``path`` if it exists; cleanup after a failure must not hide that failure."""
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _fsync_directory(directory: str) -> None:
+    """Flush a directory's entries to disk, where the platform supports opening directories."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems refuse fsync on directories; the rename has still happened
+    finally:
+        os.close(descriptor)
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def load(path: PathLike) -> Network:
+    """Load a network saved by ``save`` (or ``Network.save``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.safetensors`` file written by glassnet.
+
+    Returns
+    -------
+    Network
+        Same layers, weights, dtype, loss, init and optimizer settings; it predicts bit for bit
+        as the saved network did. Optimizer state and the random generator are fresh (``rng=0``).
+
+    Raises
+    ------
+    InputNotFoundError
+        If ``path`` does not exist, is a directory, or cannot be read.
+    ModelFileError
+        If the file is not a safetensors file (empty, truncated, random bytes, a pickle), is not
+        a glassnet model, is corrupt (the tensor checksum does not match), was written by a newer
+        glassnet, or its tensors do not fit its architecture. The message says which, and what
+        to do.
+
+    Examples
+    --------
+    See ``save``.
+    """
+    return load_with_metadata(path)[0]
+
+
+def load_with_metadata(path: PathLike) -> tuple[Network, dict[str, Any]]:
+    """Load a network and the ``metadata`` mapping that was saved with it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.safetensors`` file written by glassnet.
+
+    Returns
+    -------
+    net : Network
+        As ``load`` returns it.
+    metadata : dict
+        The caller's metadata given to ``save``, after a JSON round trip (tuples are lists, NumPy
+        values plain numbers); empty if none was given.
+
+    Raises
+    ------
+    InputNotFoundError, ModelFileError
+        As for ``load``.
+    """
+    document, tensors = _read_model_file(path)
+    net = _rebuild(document, tensors, os.fspath(path))
+    return net, document["metadata"]
+
+
+def read_metadata(path: PathLike) -> dict[str, Any]:
+    """Return a model file's whole JSON document, after all the checks ``load`` makes.
+
+    It holds ``format``, ``format_version``, ``glassnet_version``, ``dtype``, ``init``, ``layers``,
+    ``loss``, ``optimizer``, ``n_parameters``, ``tensors_sha256`` and the caller's ``metadata``
+    (see ``save``): what ``glassnet info`` shows.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.safetensors`` file written by glassnet.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    InputNotFoundError, ModelFileError
+        As for ``load``.
+    """
+    document, tensors = _read_model_file(path)
+    _rebuild(document, tensors, os.fspath(path))  # the same checks as load, so info never lies
+    return document
+
+
+def _read_model_file(path: PathLike) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Read and check everything up to (not including) rebuilding the network."""
+    name = os.fspath(path)
+    data = _read_bytes(name)
+    header = _parse_header(data, name)
+    document = _glassnet_document(header, name)
+    tensors = _decode_tensors(data, name)
+    return document, tensors
+
+
+def _read_bytes(name: str) -> bytes:
+    """The file's bytes, or InputNotFoundError saying why there are none."""
+    try:
+        with open(name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputNotFoundError(f"model file {name} does not exist") from None
+    except IsADirectoryError:
+        raise InputNotFoundError(f"model file {name} is a directory, not a file") from None
+    except PermissionError:
+        raise InputNotFoundError(f"model file {name} cannot be read: permission denied") from None
+    except OSError as error:
+        if os.path.isdir(name):  # Windows reports a directory as PermissionError or EACCES
+            raise InputNotFoundError(f"model file {name} is a directory, not a file") from None
+        raise InputNotFoundError(f"model file {name} cannot be read: {error.strerror}") from None
+
+
+def _not_safetensors(name: str, why: str) -> ModelFileError:
+    return ModelFileError(
+        f"{name} is not a glassnet model file: {why}; pass a .safetensors file saved by glassnet"
+    )
+
+
+def _not_safetensors_or_pickle(data: bytes, name: str, why: str) -> ModelFileError:
+    """Name pickles specifically (only once the safetensors framing has failed to parse)."""
+    if data.startswith(_PICKLE_PREFIXES) or data.startswith(_ZIP_PREFIX):
+        return ModelFileError(
+            f"{name} looks like a pickle (as written by pickle, joblib or torch.save); glassnet "
+            "never loads pickles because loading one can run arbitrary code; save the model with "
+            "glassnet (net.save) or export its weights with safetensors"
+        )
+    return _not_safetensors(name, why)
+
+
+def _parse_header(data: bytes, name: str) -> dict[str, Any]:
+    """Check the safetensors framing (8-byte length, JSON header, data size) and return the header.
+
+    A safetensors file is an unsigned little-endian 64-bit header length N, N bytes of JSON
+    (``{tensor name: {dtype, shape, data_offsets}, "__metadata__": {str: str}}``), then the data.
+    """
+    if not data:
+        raise _not_safetensors(name, "the file is empty (0 bytes), as after an interrupted copy")
+    if len(data) < 8:
+        raise _not_safetensors_or_pickle(
+            data, name, f"only {len(data)} bytes, too short for a safetensors header"
+        )
+    (header_length,) = struct.unpack("<Q", data[:8])
+    if header_length > min(len(data) - 8, _MAX_HEADER_BYTES):
+        raise _not_safetensors_or_pickle(
+            data,
+            name,
+            f"its first 8 bytes announce a {header_length}-byte header but the file holds only "
+            f"{len(data)} bytes (random bytes, another format, or a truncated file)",
+        )
+    try:
+        header = json.loads(data[8 : 8 + header_length].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise _not_safetensors_or_pickle(data, name, "its header is not JSON") from None
+    if not isinstance(header, dict):
+        raise _not_safetensors(name, "its header is not a JSON object")
+    expected = 8 + header_length + _data_length(header, name)
+    if len(data) < expected:
+        raise ModelFileError(
+            f"{name} is truncated: expected {expected} bytes, found {len(data)}; the file was cut "
+            "short (interrupted copy or download), so copy or save it again"
+        )
+    if len(data) > expected:
+        raise ModelFileError(
+            f"{name} is corrupt: {len(data) - expected} unexpected bytes after the tensor data; "
+            "restore it from a backup or save it again"
+        )
+    return header
+
+
+def _data_length(header: dict[str, Any], name: str) -> int:
+    """The byte length the header's data offsets require (the end of the last tensor)."""
+    end = 0
+    for key, entry in header.items():
+        if key == "__metadata__":
+            continue
+        offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
+        if not (
+            isinstance(offsets, list)
+            and len(offsets) == 2
+            and all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)
+        ):
+            raise _not_safetensors(name, f"tensor {key!r} in its header has no valid data_offsets")
+        end = max(end, offsets[1])
+    return end
+
+
+def _glassnet_document(header: dict[str, Any], name: str) -> dict[str, Any]:
+    """Find and check the glassnet JSON document: format name first, then the version."""
+    entries = header.get("__metadata__")
+    text = entries.get(METADATA_KEY) if isinstance(entries, dict) else None
+    if not isinstance(text, str):
+        raise ModelFileError(
+            f"{name} is a safetensors file but not a glassnet model: it has no {METADATA_KEY!r} "
+            "metadata entry (it may hold another library's tensors; read those with safetensors)"
+        )
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise ModelFileError(
+            f"{name} is corrupt: its {METADATA_KEY!r} metadata entry is not valid JSON; "
+            "restore it from a backup or save it again"
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        found = document.get("format") if isinstance(document, dict) else None
+        raise ModelFileError(
+            f"{name} is not a glassnet network model: expected format {FORMAT_NAME!r}, got "
+            f"{found!r}"
+        )
+    version = document.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ModelFileError(
+            f"{name} is corrupt: expected a positive integer format_version, got {version!r}"
+        )
+    if version > FORMAT_VERSION:
+        writer = document.get("glassnet_version", "unknown")
+        raise ModelFileError(
+            f"{name} was written by a newer glassnet (format {version}, glassnet {writer}); this "
+            f"glassnet {__version__} reads up to format {FORMAT_VERSION}; upgrade glassnet "
+            "(pip install --upgrade glassnet)"
+        )
+    return document
+
+
+def _decode_tensors(data: bytes, name: str) -> dict[str, np.ndarray]:
+    """The tensors, decoded by safetensors itself (which checks dtypes, shapes and offsets)."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load as from_safetensors_bytes
+
+    try:
+        return dict(from_safetensors_bytes(data))
+    except (SafetensorError, ValueError, TypeError) as error:
+        raise _not_safetensors(name, f"safetensors cannot decode it ({error})") from None
+
+
+def _rebuild(document: dict[str, Any], tensors: dict[str, np.ndarray], name: str) -> Network:
+    """Build the network the document describes and fill in the (checked) tensors."""
+    try:
+        net = _network_from_document(document)
+    except (ConfigurationError, KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ModelFileError(
+            f"{name} is corrupt: its architecture cannot be rebuilt ({error}); restore it from a "
+            "backup or save it again"
+        ) from None
+    if not isinstance(document.get("metadata"), dict):
+        raise ModelFileError(f"{name} is corrupt: its 'metadata' field is not a JSON object")
+    expected = {param_name: param for param_name, param, _ in net.parameters()}
+    _check_tensor_names(expected, tensors, name)
+    weights = []
+    for param_name, param in expected.items():
+        value = tensors[param_name]
+        if param_name.endswith(".weight"):
+            value = value.T  # (i, o), glassnet's layout
+        if value.shape != param.shape or value.dtype != param.dtype:
+            file_shape = tuple(tensors[param_name].shape)
+            torch_shape = param.shape[::-1] if param_name.endswith(".weight") else param.shape
+            raise ModelFileError(
+                f"{name} does not fit its own architecture: tensor {param_name!r} should be "
+                f"{param.dtype.name} of shape {torch_shape}, got {value.dtype.name} of shape "
+                f"{file_shape}; the file was altered, so save it again"
+            )
+        weights.append(value)
+    stored = document.get("tensors_sha256")
+    actual = tensor_checksum(tensors)
+    if stored != actual:
+        raise ModelFileError(
+            f"{name} is corrupt: the checksum of its tensors does not match (stored "
+            f"{str(stored)[:12]}..., computed {actual[:12]}...); its weights were damaged or "
+            "changed after saving, so restore it from a backup or train and save it again"
+        )
+    if not all(np.isfinite(value).all() for value in weights):
+        raise ModelFileError(f"{name} is corrupt: it holds NaN or infinite weights")
+    net.set_weights(weights)
+    return net
+
+
+def _check_tensor_names(
+    expected: Mapping[str, Array], tensors: Mapping[str, np.ndarray], name: str
+) -> None:
+    """Refuse a file whose tensor names differ from those its architecture implies."""
+    missing = sorted(set(expected) - set(tensors))
+    extra = sorted(set(tensors) - set(expected))
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing tensors {', '.join(missing)}")
+        if extra:
+            parts.append(f"unexpected tensors {', '.join(extra)}")
+        raise ModelFileError(
+            f"{name} does not fit its own architecture: {'; '.join(parts)}; the file was altered "
+            "or built by another tool, so save it again with glassnet"
+        )
+
+
+def _network_from_document(document: dict[str, Any]) -> Network:
+    """A freshly initialized network with the document's architecture and settings."""
+    layers = []
+    for spec in document["layers"]:
+        activation_class = ACTIVATIONS[spec["activation"]]
+        activation = activation_class(**spec.get("activation_config", {}))
+        if not isinstance(spec["bias"], bool):
+            raise TypeError(f"bias must be true or false, got {spec['bias']!r}")
+        layers.append(Dense(spec["n_in"], spec["n_out"], activation=activation, bias=spec["bias"]))
+    optimizer_spec = document["optimizer"]
+    config = dict(optimizer_spec["config"])
+    if "betas" in config:
+        config["betas"] = tuple(config["betas"])
+    optimizer = _OPTIMIZERS[optimizer_spec["name"]](**config)
+    if document["loss"] not in LOSSES:
+        raise KeyError(f"unknown loss {document['loss']!r}")
+    return Network(
+        layers,
+        loss=document["loss"],
+        optimizer=optimizer,
+        init=document["init"],
+        rng=0,
+        dtype=document["dtype"],
+    )
