@@ -156,47 +156,52 @@ def fit(
     since_best = 0
     summed = net.loss.reduction == "sum"
     epoch = 0
-    try:
-        for epoch in range(1, epochs + 1):
-            for (param, _), keep in zip(pairs, candidate, strict=True):
-                np.copyto(keep, param)
-            if full_batch:
-                epoch_loss = net.train_step(X, Y)
-            else:
-                epoch_loss = _run_batches(net, X, Y, step, shuffle, summed)
-            if not math.isfinite(epoch_loss):
-                _diverged(net, pairs, finite, epoch, epoch_loss)
-            finite, candidate = candidate, finite  # a finite loss vouches for the starting weights
-            history.loss.append(epoch_loss)
-            monitored = epoch_loss
-            if Y_val is not None:
-                monitored = net.evaluate(X_val, Y_val)
-                history.val_loss.append(monitored)
-            if patience is not None:
-                if monitored < best_loss:
-                    best_loss, since_best, history.best_epoch = monitored, 0, epoch
-                    best = [param.copy() for param, _ in pairs]
+    # Overflow on the way to divergence is expected and detected below from the loss itself.
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            for epoch in range(1, epochs + 1):
+                for (param, _), keep in zip(pairs, candidate, strict=True):
+                    np.copyto(keep, param)
+                if full_batch:
+                    epoch_loss = net.train_step(X, Y)
                 else:
-                    since_best += 1
-                    if since_best >= patience:
-                        history.stopped_early = True
-                        break
-            if callback is not None and callback(epoch, net, history):
-                break
-    except KeyboardInterrupt:
-        history.interrupted = True
-        warnings.warn(
-            f"training interrupted at epoch {epoch}; keeping the "
-            + (
-                "best weights so far"
-                if best is not None and restore_best
-                else "last finite weights"
-            ),
-            ConvergenceWarning,
-            stacklevel=2,
-        )
-        if best is None or not restore_best:
-            _restore(pairs, finite)
+                    epoch_loss = _run_batches(net, X, Y, step, shuffle, summed)
+                if not math.isfinite(epoch_loss):
+                    _diverged(net, pairs, finite, epoch, epoch_loss)
+                finite, candidate = (
+                    candidate,
+                    finite,
+                )  # a finite loss vouches for the starting weights
+                history.loss.append(epoch_loss)
+                monitored = epoch_loss
+                if Y_val is not None:
+                    monitored = net.evaluate(X_val, Y_val)
+                    history.val_loss.append(monitored)
+                if patience is not None:
+                    if monitored < best_loss:
+                        best_loss, since_best, history.best_epoch = monitored, 0, epoch
+                        best = [param.copy() for param, _ in pairs]
+                    else:
+                        since_best += 1
+                        if since_best >= patience:
+                            history.stopped_early = True
+                            break
+                if callback is not None and callback(epoch, net, history):
+                    break
+        except KeyboardInterrupt:
+            history.interrupted = True
+            warnings.warn(
+                f"training interrupted at epoch {epoch}; keeping the "
+                + (
+                    "best weights so far"
+                    if best is not None and restore_best
+                    else "last finite weights"
+                ),
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+            if best is None or not restore_best:
+                _restore(pairs, finite)
     if not all(np.isfinite(param).all() for param, _ in pairs):
         _diverged(net, pairs, finite, epoch, math.nan)
     if patience is not None and restore_best and best is not None:
