@@ -1,0 +1,513 @@
+"""A strict reader for small tables of numbers and labels, with ``?`` marking cells to fill in.
+
+``read_table`` turns a file (or standard input) into a ``Table``: cells separated by whitespace,
+commas or tabs (detected, or given), an optional header line, ``#`` comments and blank lines
+skipped, and every column typed as numbers or labels. It only reads: it does not decide which
+columns are outputs, and it fills nothing in. Any problem raises ``TableFormatError`` naming the
+file, the line and the column (the 1-based cell number), saying what was expected and found.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from typing import Any
+
+import numpy as np
+
+from glassnet._types import Array
+from glassnet.errors import InputNotFoundError, TableFormatError
+
+__all__ = ["LABEL", "MISSING", "NUMBER", "Table", "parse_table", "read_table", "write_table"]
+
+MISSING = "?"
+NUMBER = "number"
+LABEL = "label"
+
+# Lines end at \n, \r\n or a lone \r, and nowhere else: str.splitlines would also break at \x0b,
+# \x1c, \x85, \u2028 and others, which may sit inside a label.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Plain ASCII decimals only: float() would also take "1_000", "١٢" and " 7 ".
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
+_BLANK = " \t"
+_SEPARATORS = {
+    "whitespace": " ",
+    "space": " ",
+    " ": " ",
+    "comma": ",",
+    ",": ",",
+    "csv": ",",
+    "tab": "\t",
+    "\t": "\t",
+    "\\t": "\t",
+    "tsv": "\t",
+    "semicolon": ";",
+    ";": ";",
+    "|": "|",
+}
+
+
+@dataclass
+class Table:
+    r"""A parsed table: cell texts by row, one type per column, and where every row came from.
+
+    Attributes
+    ----------
+    rows : list of list of str
+        The data cells as written (quotes removed); ``"?"`` marks a missing cell.
+    lines : list of int
+        The 1-based line number of each row in the source.
+    kinds : list of str
+        ``"number"`` or ``"label"`` for each column. A column with only ``?`` is "number".
+    names : list of str
+        One name per column: from the header, else ``column1``, ``column2``, ...
+    header : list of str or None
+        The header line's cells as written, when there is one. Two names over more columns (the
+        tutorial's ``Input Output``) name the inputs as a group and the last column.
+    path : str
+        Where the table came from (``"<stdin>"`` for standard input).
+    sep : str
+        The separator: ``" "`` (whitespace), ``","``, ``"\t"``, ...
+    header_line : int or None
+        The line number of the header.
+
+    Examples
+    --------
+    >>> table = parse_table("x,y\n1,a\n2,?\n")
+    >>> table.names, table.kinds
+    (['x', 'y'], ['number', 'label'])
+    >>> table.numbers(0)
+    array([1., 2.])
+    >>> table.missing(1)
+    array([False,  True])
+    """
+
+    rows: list[list[str]]
+    lines: list[int]
+    kinds: list[str]
+    names: list[str]
+    header: list[str] | None = None
+    path: str = "<string>"
+    sep: str = " "
+    header_line: int | None = None
+    _numbers: dict[int, Array] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of data rows."""
+        return len(self.rows)
+
+    @property
+    def n_columns(self) -> int:
+        """Number of columns."""
+        return len(self.kinds)
+
+    def column_index(self, name: str) -> int:
+        """Return the 0-based index of the column called ``name``."""
+        if name in self.names:
+            return self.names.index(name)
+        raise TableFormatError(
+            f"expected a column name from {', '.join(self.names)}; found {name!r}", self.path
+        )
+
+    def cells(self, column: int) -> list[str]:
+        """Return the texts of one column, top to bottom."""
+        return [row[column] for row in self.rows]
+
+    def missing(self, column: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        """Return a boolean array, True where the column holds ``?``."""
+        return np.array([row[column] == MISSING for row in self.rows], dtype=bool)
+
+    def numbers(self, column: int) -> Array:
+        """Return a numeric column as float64, with NaN for ``?``."""
+        if self.kinds[column] != NUMBER:
+            raise TableFormatError(
+                f"expected column {self.names[column]!r} to hold numbers; it holds labels",
+                self.path,
+            )
+        if column not in self._numbers:
+            values = [math.nan if cell == MISSING else float(cell) for cell in self.cells(column)]
+            self._numbers[column] = np.array(values, dtype=np.float64)
+        return self._numbers[column].copy()
+
+    def error(
+        self, message: str, row: int | None = None, column: int | None = None
+    ) -> TableFormatError:
+        """Return a TableFormatError at data row ``row`` and column ``column`` (both 0-based)."""
+        line = None if row is None else self.lines[row]
+        return TableFormatError(message, self.path, line, None if column is None else column + 1)
+
+    def to_text(self, header: bool = True) -> str:
+        """Write the table back in its own format (see ``write_table``)."""
+        return write_table(self.rows, self.header if header else None, self.sep)
+
+
+def read_table(
+    source: str | PathLike[str], sep: str | None = None, header: bool | None = None
+) -> Table:
+    """Read a table from a file, or from standard input when ``source`` is ``"-"``.
+
+    Parameters
+    ----------
+    source : str or path-like
+        The file to read; ``"-"`` reads standard input.
+    sep : str, optional
+        ``whitespace``, ``comma`` (``,``), ``tab``, ``semicolon`` (``;``) or ``|``. By default the
+        first line that is not blank or a comment decides: a tab makes it TSV, else a comma CSV,
+        else cells are separated by runs of spaces and tabs.
+    header : bool, optional
+        Whether the first line names the columns; detected when None (see ``parse_table``).
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    InputNotFoundError
+        The file does not exist, is a directory or cannot be read.
+    TableFormatError
+        The text is not a table; the message names the line and column.
+    """
+    if str(source) == "-":
+        stream: Any = sys.stdin
+        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+        return parse_table(data, "<stdin>", sep=sep, header=header)
+    path = str(source)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputNotFoundError(f"{path}: is a directory, expected a table file") from None
+    except OSError as error:
+        raise InputNotFoundError(f"{path}: cannot read: {error.strerror or error}") from None
+    return parse_table(data, path, sep=sep, header=header)
+
+
+def parse_table(
+    text: str | bytes, path: str = "<string>", sep: str | None = None, header: bool | None = None
+) -> Table:
+    r"""Parse the text of a table.
+
+    Parameters
+    ----------
+    text : str or bytes
+        Bytes must be UTF-8 (a byte-order mark is dropped).
+    path : str, default="<string>"
+        The name used in error messages.
+    sep : str, optional
+        As in ``read_table``.
+    header : bool, optional
+        When None the first line is a header if it holds no numbers and no ``?`` and either has
+        a different number of cells from the rows below, or sits above a column of numbers, or
+        none of its cells appears again in its column.
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    TableFormatError
+        With the file, line and column of the first problem.
+
+    Examples
+    --------
+    The tutorial's table as printed, a two-name header over four columns:
+
+    >>> table = parse_table("Input Output\n0 0 1 0\n1 1 1 1\n1 0 0 ?\n")
+    >>> table.names
+    ['Input1', 'Input2', 'Input3', 'Output']
+    >>> table.rows[-1]
+    ['1', '0', '0', '?']
+    """
+    if isinstance(text, bytes):
+        text = _decode(text, path)
+    elif text.startswith("\ufeff"):
+        text = text[1:]
+    lines = _LINE_BREAK.split(text)
+    content = [
+        (number, line)
+        for number, line in enumerate(lines, start=1)
+        if line.strip(_BLANK) and not line.lstrip(_BLANK).startswith("#")
+    ]
+    if not content:
+        raise TableFormatError("expected a table, found no rows", path)
+    separator = _separator(sep) if sep is not None else _detect(content[0][1])
+    split = [(number, _split(line, separator, path, number)) for number, line in content]
+    split = [(number, cells) for number, cells in split if cells]
+    if not split:
+        raise TableFormatError("expected a table, found no rows", path)
+    has_header = _is_header(split) if header is None else header
+    header_cells, header_line = (split[0][1], split[0][0]) if has_header else (None, None)
+    body = split[1:] if has_header else split
+    if not body:
+        raise TableFormatError("expected data rows after the header, found none", path, header_line)
+    n_columns = len(body[0][1])
+    for number, cells in body:
+        if len(cells) != n_columns:
+            raise TableFormatError(
+                f"expected {n_columns} cells as on line {body[0][0]}, found {len(cells)}",
+                path,
+                number,
+                min(len(cells), n_columns) + 1,
+            )
+    names = _names(header_cells, n_columns, path, header_line)
+    rows = [cells for _, cells in body]
+    row_lines = [number for number, _ in body]
+    kinds = _column_kinds(rows, row_lines, names, path)
+    return Table(rows, row_lines, kinds, names, header_cells, path, separator, header_line)
+
+
+def write_table(
+    rows: Sequence[Sequence[str]],
+    header: Sequence[str] | None = None,
+    sep: str = " ",
+    newline: str = "\n",
+) -> str:
+    r"""Return the text of a table that ``parse_table`` reads back to the same cells.
+
+    Cells holding a separator, a blank, a quote or ``#`` are put in double quotes (a quote inside
+    is doubled). Cells cannot hold line breaks.
+
+    Parameters
+    ----------
+    rows : sequence of sequence of str
+    header : sequence of str, optional
+    sep : str, default=" "
+        Any separator ``read_table`` accepts.
+    newline : str, default="\n"
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(write_table([["1", "New York"]], header=["n", "city"], sep=","), end="")
+    n,city
+    1,"New York"
+    """
+    separator = _separator(sep)
+    lines = [] if header is None else [separator.join(_quote(cell) for cell in header)]
+    lines.extend(separator.join(_quote(cell) for cell in row) for row in rows)
+    return "".join(line + newline for line in lines)
+
+
+# -- steps of parse_table -------------------------------------------------------------------------
+
+
+def _decode(data: bytes, path: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = _LINE_BREAK.split(data[: error.start].decode("utf-8"))
+        raise TableFormatError(
+            f"expected UTF-8 text, found the byte 0x{data[error.start]:02x} at character "
+            f"{len(before[-1]) + 1} of the line; save the file as UTF-8",
+            path,
+            len(before),
+        ) from None
+
+
+def _separator(name: str) -> str:
+    key = name if name.strip() == "" else name.strip().lower()
+    if key in _SEPARATORS:
+        return _SEPARATORS[key]
+    choices = "whitespace, comma, tab, semicolon, |"
+    raise TableFormatError(f"expected a separator from {choices}; found {name!r}")
+
+
+def _detect(line: str) -> str:
+    """Pick the separator from a line's unquoted characters: tab, else comma, else whitespace."""
+    unquoted, quoted, previous = [], False, " "
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted:
+            if char == "#" and previous in _BLANK:
+                break
+            unquoted.append(char)
+        previous = char
+    text = "".join(unquoted)
+    return "\t" if "\t" in text else "," if "," in text else " "
+
+
+def _split(line: str, sep: str, path: str, number: int) -> list[str]:
+    """Split one line into cell texts; a ``#`` at a cell's start or after a blank ends the line."""
+    if sep == " ":
+        return _split_blanks(line, path, number)
+    blanks = _BLANK.replace(sep, "")
+    cells: list[str] = []
+    position, end = 0, len(line)
+    while True:
+        while position < end and line[position] in blanks:
+            position += 1
+        if position == end or line[position] in (sep, "#"):
+            if not cells and line[position : position + 1] != sep:
+                return cells
+            raise _empty(path, number, len(cells) + 1)  # ",1", "1,,2", "1,2," or "1, # note"
+        if line[position] == '"':
+            text, position = _quoted(line, position, path, number, len(cells) + 1)
+            while position < end and line[position] in blanks:
+                position += 1
+            if position < end and line[position] not in (sep, "#"):
+                raise _after_quote(line[position], path, number, len(cells) + 1)
+        else:  # up to the separator, or a comment: "#" after a blank
+            start = position
+            while position < end and not (
+                line[position] == sep or (line[position] == "#" and line[position - 1] in _BLANK)
+            ):
+                position += 1
+            text = line[start:position].rstrip(blanks)
+        cells.append(text)
+        if position == end or line[position] == "#":
+            return cells
+        position += 1  # past the separator
+
+
+def _split_blanks(line: str, path: str, number: int) -> list[str]:
+    """Split at runs of spaces and tabs (the tutorial's format)."""
+    cells: list[str] = []
+    position, end = 0, len(line)
+    while True:
+        while position < end and line[position] in _BLANK:
+            position += 1
+        if position == end or line[position] == "#":
+            return cells
+        if line[position] == '"':
+            text, position = _quoted(line, position, path, number, len(cells) + 1)
+            if position < end and line[position] not in _BLANK:
+                raise _after_quote(line[position], path, number, len(cells) + 1)
+        else:
+            start = position
+            while position < end and line[position] not in _BLANK:
+                position += 1
+            text = line[start:position]
+        cells.append(text)
+
+
+def _after_quote(found: str, path: str, number: int, column: int) -> TableFormatError:
+    return TableFormatError(
+        f"expected a separator after the closing quote, found {found!r}", path, number, column
+    )
+
+
+def _quoted(line: str, start: int, path: str, number: int, column: int) -> tuple[str, int]:
+    """Read a double-quoted cell from ``start``; ``""`` inside stands for one quote."""
+    parts, position = [], start + 1
+    while True:
+        close = line.find('"', position)
+        if close < 0:
+            raise TableFormatError(
+                "expected a closing quote before the end of the line", path, number, column
+            )
+        parts.append(line[position:close])
+        if line[close + 1 : close + 2] == '"':
+            parts.append('"')
+            position = close + 2
+        else:
+            text = "".join(parts)
+            if text == "":
+                raise _empty(path, number, column)
+            return text, close + 1
+
+
+def _empty(path: str, number: int, column: int) -> TableFormatError:
+    return TableFormatError(
+        "expected a number, a label or '?', found an empty cell", path, number, column
+    )
+
+
+def _kind(cell: str) -> str:
+    if cell == MISSING:
+        return MISSING
+    if _NUMBER.fullmatch(cell):
+        return NUMBER if math.isfinite(float(cell)) else "overflow"
+    return "not finite" if _NOT_FINITE.fullmatch(cell) else LABEL
+
+
+def _is_header(split: list[tuple[int, list[str]]]) -> bool:
+    first = split[0][1]
+    if any(_kind(cell) in (NUMBER, MISSING, "overflow") for cell in first):
+        return False
+    rest = [cells for _, cells in split[1:]]
+    if not rest or len(first) != len(rest[0]):
+        return True
+    columns = [[row[j] for row in rest if j < len(row)] for j in range(len(first))]
+    for column in columns:
+        kinds = {_kind(cell) for cell in column}
+        if NUMBER in kinds and kinds <= {NUMBER, MISSING, "overflow", "not finite"}:
+            return True
+    return all(name not in column for name, column in zip(first, columns, strict=True))
+
+
+def _names(header: list[str] | None, n_columns: int, path: str, line: int | None) -> list[str]:
+    if header is None:
+        return [f"column{j}" for j in range(1, n_columns + 1)]
+    if len(header) == 2 and n_columns > 2:  # "Input Output": a group name, then the output
+        return [f"{header[0]}{j}" for j in range(1, n_columns)] + [header[1]]
+    if len(header) != n_columns:
+        raise TableFormatError(
+            f"expected {n_columns} names in the header (one per column), found {len(header)}",
+            path,
+            line,
+            min(len(header), n_columns) + 1,
+        )
+    seen: dict[str, int] = {}
+    for column, name in enumerate(header, start=1):
+        if name in seen:
+            raise TableFormatError(
+                f"expected a new column name, found {name!r} again (first in column {seen[name]})",
+                path,
+                line,
+                column,
+            )
+        seen[name] = column
+    return list(header)
+
+
+def _column_kinds(
+    rows: list[list[str]], lines: list[int], names: list[str], path: str
+) -> list[str]:
+    """Type each column by its majority; report the first cell that disagrees or is not finite."""
+    kinds: list[str] = []
+    problems: list[tuple[int, int, str]] = []  # (line, column, message)
+    for j, name in enumerate(names):
+        cells = [(line, row[j], _kind(row[j])) for line, row in zip(lines, rows, strict=True)]
+        numeric = sum(kind != LABEL and kind != MISSING for _, _, kind in cells)
+        labels = sum(kind == LABEL for _, _, kind in cells)
+        kind = NUMBER if numeric > labels or labels == 0 else LABEL
+        kinds.append(kind)
+        for line, cell, found in cells:
+            if kind == NUMBER and found == LABEL:
+                message = f"expected a number in column {name!r} as in {numeric} other rows"
+            elif kind == NUMBER and found in ("overflow", "not finite"):
+                message = "expected a finite number"
+                if found == "overflow":
+                    message += " (this one is too large for a 64-bit float)"
+            else:
+                continue
+            problems.append((line, j + 1, f"{message}, found {cell!r}"))
+            break
+    if problems:
+        line, column, message = min(problems)
+        raise TableFormatError(message, path, line, column)
+    return kinds
+
+
+def _quote(cell: str) -> str:
+    if any(char in cell for char in "\r\n"):
+        raise ValueError(f"a cell cannot hold a line break, got {cell!r}")
+    if cell == "" or any(char in cell for char in ' \t,;|"#\ufeff') or cell != cell.strip():
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
