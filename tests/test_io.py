@@ -225,6 +225,12 @@ def test_directory(tmp_path):
         gn.load(tmp_path)
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_device_file():
+    with pytest.raises(gn.InputNotFoundError, match="is a device"):
+        gn.load("/dev/null")
+
+
 def refuse(path: Path, data: bytes, match: str) -> gn.ModelFileError:
     path.write_bytes(data)
     with pytest.raises(gn.ModelFileError, match=match) as caught:
@@ -272,14 +278,15 @@ def test_tiny_pickle_is_refused(tmp_path):
 
 
 def test_model_whose_header_length_looks_like_a_pickle_loads(tmp_path):
-    # A 640-byte header starts the file with 0x80 0x02, a pickle's first two bytes.
+    # A header of 0x280 (or 0x380, ...) bytes starts the file as a pickle does: 0x80 0x02.
     net = gn.Network([gn.Dense(1, 1, bias=False)])
     path = tmp_path / "m.safetensors"
     net.save(path, metadata={"pad": ""})
     (length,) = struct.unpack("<Q", path.read_bytes()[:8])
-    padding = 640 - length  # safetensors pads the header with spaces to a multiple of 8
+    target = min(size for size in (0x280, 0x380, 0x480, 0x580) if size >= length)
+    padding = target - length  # safetensors pads the header with spaces to a multiple of 8
     net.save(path, metadata={"pad": "x" * padding})
-    assert path.read_bytes()[:2] == b"\x80\x02"
+    assert path.read_bytes()[:1] == b"\x80"
     assert gn.load_with_metadata(path)[1] == {"pad": "x" * padding}
 
 
@@ -326,8 +333,12 @@ def test_safetensors_with_other_metadata(tmp_path):
     refuse(tmp_path / "other.safetensors", data, "no 'glassnet' metadata entry")
 
 
-def rewrite(path: Path, edit) -> bytes:
-    """The file's bytes with its JSON document changed by ``edit`` (tensors kept)."""
+def rewrite(path: Path, edit, checksum: bool = True) -> bytes:
+    """The file's bytes with its JSON document changed by ``edit`` (tensors kept).
+
+    With ``checksum`` the document's checksum is brought up to date, as a deliberate forger (or a
+    buggy writer) would; without it the edit looks like damage.
+    """
     from safetensors.numpy import load
 
     data = path.read_bytes()
@@ -335,6 +346,8 @@ def rewrite(path: Path, edit) -> bytes:
     header = json.loads(data[8 : 8 + length])
     document = json.loads(header["__metadata__"]["glassnet"])
     edit(document)
+    if checksum and isinstance(document, dict):
+        document["document_sha256"] = io.document_checksum(document)
     return raw_safetensors(load(data), {"glassnet": json.dumps(document)})
 
 
@@ -350,9 +363,10 @@ def test_metadata_entry_not_json(saved):
     refuse(path, data, "metadata entry is not valid JSON")
 
 
-def test_newer_format_version(saved):
+@pytest.mark.parametrize("checksum", [True, False], ids=["checksum-updated", "checksum-stale"])
+def test_newer_format_version(saved, checksum):
     path, _ = saved
-    data = rewrite(path, lambda d: d.update(format_version=2, layers="a future layout"))
+    data = rewrite(path, lambda d: d.update(format_version=2, layers="new"), checksum=checksum)
     error = refuse(path, data, r"written by a newer glassnet \(format 2")
     assert "upgrade glassnet" in str(error)
 
@@ -455,6 +469,30 @@ def test_flipped_byte_in_tensor_data_is_caught(saved):
     refuse(path, bytes(data), "is corrupt: the checksum of its tensors does not match")
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["metadata"].update(columns=["a", "b", "d"]),
+        lambda d: d["optimizer"]["config"].update(lr=0.02),
+        lambda d: d["layers"][0].update(activation="sigmoid"),
+        lambda d: d.pop("document_sha256"),
+    ],
+    ids=["metadata", "learning-rate", "activation", "no-checksum"],
+)
+def test_edited_document_is_caught(saved, edit):
+    path, _ = saved
+    refuse(path, rewrite(path, edit, checksum=False), "metadata entry does not match its checksum")
+
+
+def test_flipped_byte_in_document_is_caught(saved):
+    path, _ = saved
+    original = path.read_bytes()
+    position = original.index(b"leaky_relu") + 2
+    data = bytearray(original)
+    data[position] ^= 0x01  # "leaky_relu" -> "lejky_relu", still valid JSON
+    refuse(path, bytes(data), "does not match its checksum")
+
+
 def test_every_data_byte_is_covered(saved):
     path, _ = saved
     original = path.read_bytes()
@@ -482,12 +520,21 @@ def test_checksum_definition_is_as_documented():
     assert io.tensor_checksum({"0.weight": big_endian, "0.bias": b}) == manual.hexdigest()
 
 
-def test_checksum_matches_stored_value(saved):
+def test_checksums_match_stored_values(saved):
     from safetensors.numpy import load
 
     path, _ = saved
-    tensors = load(path.read_bytes())
-    assert io.read_metadata(path)["tensors_sha256"] == io.tensor_checksum(tensors)
+    document = io.read_metadata(path)
+    assert document["tensors_sha256"] == io.tensor_checksum(load(path.read_bytes()))
+    assert document["document_sha256"] == io.document_checksum(document)
+
+
+def test_document_checksum_definition_is_as_documented():
+    import hashlib
+
+    document = {"b": [1, 2.5], "a": "ü", "document_sha256": "ignored"}
+    expected = hashlib.sha256('{"a":"ü","b":[1,2.5]}'.encode()).hexdigest()
+    assert io.document_checksum(document) == expected
 
 
 # -- atomic writes ------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._types import Array
 from glassnet._version import __version__
 from glassnet.activations import ACTIVATIONS, Activation
 from glassnet.errors import (
@@ -39,11 +38,13 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "METADATA_KEY",
+    "document_checksum",
     "load",
     "load_with_metadata",
     "read_metadata",
     "save",
     "tensor_checksum",
+    "write_atomically",
 ]
 
 #: The safetensors metadata key under which the JSON document is stored.
@@ -110,6 +111,34 @@ def tensor_checksum(tensors: Mapping[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
+def document_checksum(document: Mapping[str, Any]) -> str:
+    """Return the hex sha256 that model files store for their JSON document.
+
+    The hash runs over the UTF-8 bytes of the document without its ``document_sha256`` entry,
+    written as canonical JSON: keys sorted, no spaces (``separators=(",", ":")``), non-ASCII
+    characters as they are (``ensure_ascii=False``), floats as Python's shortest round-trip
+    ``repr``. Since the document holds ``tensors_sha256``, this one hash covers the whole file.
+
+    Parameters
+    ----------
+    document : mapping
+        The decoded JSON document (a ``document_sha256`` entry in it is ignored).
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+
+    Examples
+    --------
+    >>> document_checksum({"b": 1, "a": [0.5]}) == document_checksum({"a": [0.5], "b": 1})
+    True
+    """
+    content = {key: value for key, value in document.items() if key != "document_sha256"}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 # -- saving ------------------------------------------------------------------------------------
 
 
@@ -121,8 +150,9 @@ def save(path: PathLike, net: Network, metadata: Mapping[str, Any] | None = None
     for layer 2, ...), and one safetensors metadata entry, ``"glassnet"``, a JSON document with:
     ``format`` (``"glassnet.network"``), ``format_version``, ``glassnet_version``, ``dtype``,
     ``init``, ``layers`` (``n_in``, ``n_out``, ``activation``, ``activation_config``, ``bias`` for
-    each), ``loss``, ``optimizer`` (``name`` and ``config``), ``n_parameters``, ``tensors_sha256``
-    (see ``tensor_checksum``) and ``metadata`` (yours, as given).
+    each), ``loss``, ``optimizer`` (``name`` and ``config``), ``n_parameters``, ``metadata``
+    (yours), ``tensors_sha256`` (see ``tensor_checksum``) and ``document_sha256`` (see
+    ``document_checksum``). ``load`` refuses the file if either checksum fails.
 
     The optimizer's settings are saved but not its state (momentum buffers, Adam's moments and
     step count), nor the random generator: a loaded network predicts exactly as the saved one,
@@ -160,24 +190,30 @@ def save(path: PathLike, net: Network, metadata: Mapping[str, Any] | None = None
     --------
     >>> import tempfile, pathlib
     >>> net = Network([Dense(3, 1, activation="sigmoid", bias=False)], rng=1)
-    >>> folder = tempfile.mkdtemp()
-    >>> path = pathlib.Path(folder) / "neuron.safetensors"
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = pathlib.Path(folder.name) / "neuron.safetensors"
     >>> save(path, net, metadata={"columns": ["a", "b", "c"]})
-    >>> bool((load(path).predict([[1, 0, 0]]) == net.predict([[1, 0, 0]])).all())
-    True
+    >>> loaded, metadata = load_with_metadata(path)
+    >>> bool((loaded.predict([[1, 0, 0]]) == net.predict([[1, 0, 0]])).all()), metadata
+    (True, {'columns': ['a', 'b', 'c']})
+    >>> folder.cleanup()
     """
     tensors = _tensors_for_file(net)
     document = _describe(net)
     document["n_parameters"] = net.n_parameters
-    document["tensors_sha256"] = tensor_checksum(tensors)
     document["metadata"] = dict(metadata) if metadata is not None else {}
+    document["tensors_sha256"] = tensor_checksum(tensors)
     try:
-        text = json.dumps(document, allow_nan=False, default=_json_default, ensure_ascii=False)
+        # One round trip first, so the checksum sees what a reader will see (tuples as lists,
+        # NumPy values as numbers, keys as strings).
+        document = json.loads(json.dumps(document, allow_nan=False, default=_json_default))
+        document["document_sha256"] = document_checksum(document)
     except (TypeError, ValueError) as error:
         raise ConfigurationError(
             f"model metadata must be plain JSON (str, numbers, bool, None, lists, dicts; NaN and "
             f"infinity as None): {error}"
         ) from None
+    text = json.dumps(document, ensure_ascii=False)
 
     from safetensors.numpy import save as to_safetensors_bytes
 
@@ -406,7 +442,7 @@ def load_with_metadata(path: PathLike) -> tuple[Network, dict[str, Any]]:
         As ``load`` returns it.
     metadata : dict
         The caller's metadata given to ``save``, after a JSON round trip (tuples are lists, NumPy
-        values plain numbers); empty if none was given.
+        values plain numbers, keys strings); empty if none was given.
 
     Raises
     ------
@@ -414,16 +450,15 @@ def load_with_metadata(path: PathLike) -> tuple[Network, dict[str, Any]]:
         As for ``load``.
     """
     document, tensors = _read_model_file(path)
-    net = _rebuild(document, tensors, os.fspath(path))
-    return net, document["metadata"]
+    return _rebuild(document, tensors, os.fspath(path)), document["metadata"]
 
 
 def read_metadata(path: PathLike) -> dict[str, Any]:
     """Return a model file's whole JSON document, after all the checks ``load`` makes.
 
     It holds ``format``, ``format_version``, ``glassnet_version``, ``dtype``, ``init``, ``layers``,
-    ``loss``, ``optimizer``, ``n_parameters``, ``tensors_sha256`` and the caller's ``metadata``
-    (see ``save``): what ``glassnet info`` shows.
+    ``loss``, ``optimizer``, ``n_parameters``, ``tensors_sha256``, ``document_sha256`` and the
+    caller's ``metadata`` (see ``save``): what ``glassnet info`` shows.
 
     Parameters
     ----------
@@ -445,12 +480,22 @@ def read_metadata(path: PathLike) -> dict[str, Any]:
 
 
 def _read_model_file(path: PathLike) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """Read and check everything up to (not including) rebuilding the network."""
+    """Read the file and check everything but the settings that only rebuilding can check.
+
+    The order matters for the messages: framing ("not a model file", "truncated"), then what
+    the file claims to be ("not glassnet", "newer"), then its two checksums ("corrupt").
+    """
     name = os.fspath(path)
     data = _read_bytes(name)
     header = _parse_header(data, name)
     document = _glassnet_document(header, name)
+    if document.get("document_sha256") != document_checksum(document):
+        raise ModelFileError(
+            f"{name} is corrupt: its {METADATA_KEY!r} metadata entry does not match its checksum "
+            "(it was damaged or edited after saving); restore it from a backup or save it again"
+        )
     tensors = _decode_tensors(data, name)
+    _check_tensors(document, tensors, name)
     return document, tensors
 
 
@@ -458,17 +503,21 @@ def _read_bytes(name: str) -> bytes:
     """The file's bytes, or InputNotFoundError saying why there are none."""
     try:
         with open(name, "rb") as handle:
-            return handle.read()
+            mode = os.fstat(handle.fileno()).st_mode
+            # A device such as /dev/zero would never end; pipes and regular files are fine.
+            device = stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode)
+            data = b"" if device else handle.read()
     except FileNotFoundError:
         raise InputNotFoundError(f"model file {name} does not exist") from None
     except IsADirectoryError:
         raise InputNotFoundError(f"model file {name} is a directory, not a file") from None
-    except PermissionError:
-        raise InputNotFoundError(f"model file {name} cannot be read: permission denied") from None
     except OSError as error:
-        if os.path.isdir(name):  # Windows reports a directory as PermissionError or EACCES
+        if os.path.isdir(name):  # Windows reports a directory as PermissionError
             raise InputNotFoundError(f"model file {name} is a directory, not a file") from None
         raise InputNotFoundError(f"model file {name} cannot be read: {error.strerror}") from None
+    if device:
+        raise InputNotFoundError(f"model file {name} is a device, not a regular file")
+    return data
 
 
 def _not_safetensors(name: str, why: str) -> ModelFileError:
@@ -593,73 +642,92 @@ def _decode_tensors(data: bytes, name: str) -> dict[str, np.ndarray]:
         raise _not_safetensors(name, f"safetensors cannot decode it ({error})") from None
 
 
-def _rebuild(document: dict[str, Any], tensors: dict[str, np.ndarray], name: str) -> Network:
-    """Build the network the document describes and fill in the (checked) tensors."""
-    try:
-        net = _network_from_document(document)
-    except (ConfigurationError, KeyError, TypeError, ValueError, AttributeError) as error:
-        raise ModelFileError(
-            f"{name} is corrupt: its architecture cannot be rebuilt ({error}); restore it from a "
-            "backup or save it again"
-        ) from None
-    if not isinstance(document.get("metadata"), dict):
-        raise ModelFileError(f"{name} is corrupt: its 'metadata' field is not a JSON object")
-    expected = {param_name: param for param_name, param, _ in net.parameters()}
-    _check_tensor_names(expected, tensors, name)
-    weights = []
-    for param_name, param in expected.items():
-        value = tensors[param_name]
-        if param_name.endswith(".weight"):
-            value = value.T  # (i, o), glassnet's layout
-        if value.shape != param.shape or value.dtype != param.dtype:
-            file_shape = tuple(tensors[param_name].shape)
-            torch_shape = param.shape[::-1] if param_name.endswith(".weight") else param.shape
-            raise ModelFileError(
-                f"{name} does not fit its own architecture: tensor {param_name!r} should be "
-                f"{param.dtype.name} of shape {torch_shape}, got {value.dtype.name} of shape "
-                f"{file_shape}; the file was altered, so save it again"
+def _architecture_error(name: str, why: object) -> ModelFileError:
+    return ModelFileError(
+        f"{name} is corrupt: its architecture cannot be rebuilt ({why}); restore it from a "
+        "backup or save it again"
+    )
+
+
+def _expected_tensors(document: dict[str, Any], name: str) -> dict[str, tuple[int, ...]]:
+    """Tensor names and (torch-layout) shapes that the document's layers imply."""
+    layers = document.get("layers")
+    if not isinstance(layers, list) or not layers:
+        raise _architecture_error(name, "'layers' must be a non-empty list")
+    shapes: dict[str, tuple[int, ...]] = {}
+    for index, spec in enumerate(layers):
+        sizes = [spec.get(key) for key in ("n_in", "n_out")] if isinstance(spec, dict) else []
+        if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in sizes) or (
+            not isinstance(spec.get("bias"), bool)
+        ):
+            raise _architecture_error(
+                name, f"layer {index + 1} needs positive integers n_in, n_out and a true/false bias"
             )
-        weights.append(value)
-    stored = document.get("tensors_sha256")
-    actual = tensor_checksum(tensors)
+        shapes[f"{2 * index}.weight"] = (spec["n_out"], spec["n_in"])  # (o, i) as torch
+        if spec["bias"]:
+            shapes[f"{2 * index}.bias"] = (spec["n_out"],)
+    return shapes
+
+
+def _check_tensors(document: dict[str, Any], tensors: Mapping[str, np.ndarray], name: str) -> None:
+    """Tensors must be those the architecture names, of its shapes and dtype, and checksum-true.
+
+    Checked before any network is built, so a file cannot make glassnet allocate more than the
+    tensors it actually holds.
+    """
+    expected = _expected_tensors(document, name)
+    dtype = document.get("dtype")
+    if dtype not in _SAFETENSORS_DTYPES:
+        raise _architecture_error(name, f"dtype must be float32 or float64, got {dtype!r}")
+    missing = sorted(set(expected) - set(tensors))
+    extra = sorted(set(tensors) - set(expected))
+    if missing or extra:
+        parts = [f"missing tensors {', '.join(missing)}"] if missing else []
+        parts += [f"unexpected tensors {', '.join(extra)}"] if extra else []
+        raise ModelFileError(
+            f"{name} does not fit its own architecture: {'; '.join(parts)}; the file was altered "
+            "or built by another tool, so save it again with glassnet"
+        )
+    for tensor_name, shape in expected.items():
+        value = tensors[tensor_name]
+        if value.shape != shape or value.dtype.name != dtype:
+            raise ModelFileError(
+                f"{name} does not fit its own architecture: tensor {tensor_name!r} should be "
+                f"{dtype} of shape {shape}, got {value.dtype.name} of shape {value.shape}; the "
+                "file was altered, so save it again"
+            )
+    stored, actual = document.get("tensors_sha256"), tensor_checksum(tensors)
     if stored != actual:
         raise ModelFileError(
             f"{name} is corrupt: the checksum of its tensors does not match (stored "
             f"{str(stored)[:12]}..., computed {actual[:12]}...); its weights were damaged or "
             "changed after saving, so restore it from a backup or train and save it again"
         )
-    if not all(np.isfinite(value).all() for value in weights):
+    if not all(np.isfinite(value).all() for value in tensors.values()):
         raise ModelFileError(f"{name} is corrupt: it holds NaN or infinite weights")
+
+
+def _rebuild(document: dict[str, Any], tensors: Mapping[str, np.ndarray], name: str) -> Network:
+    """Build the network the document describes and copy in its (already checked) tensors."""
+    if not isinstance(document.get("metadata"), dict):
+        raise _architecture_error(name, "'metadata' must be a JSON object")
+    try:
+        net = _network_from_document(document)
+    except (ConfigurationError, KeyError, TypeError, ValueError, AttributeError) as error:
+        raise _architecture_error(name, error) from None
+    weights = [
+        tensors[param_name].T if param_name.endswith(".weight") else tensors[param_name]
+        for param_name, _, _ in net.parameters()  # .T: torch's (o, i) back to glassnet's (i, o)
+    ]
     net.set_weights(weights)
     return net
-
-
-def _check_tensor_names(
-    expected: Mapping[str, Array], tensors: Mapping[str, np.ndarray], name: str
-) -> None:
-    """Refuse a file whose tensor names differ from those its architecture implies."""
-    missing = sorted(set(expected) - set(tensors))
-    extra = sorted(set(tensors) - set(expected))
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing tensors {', '.join(missing)}")
-        if extra:
-            parts.append(f"unexpected tensors {', '.join(extra)}")
-        raise ModelFileError(
-            f"{name} does not fit its own architecture: {'; '.join(parts)}; the file was altered "
-            "or built by another tool, so save it again with glassnet"
-        )
 
 
 def _network_from_document(document: dict[str, Any]) -> Network:
     """A freshly initialized network with the document's architecture and settings."""
     layers = []
     for spec in document["layers"]:
-        activation_class = ACTIVATIONS[spec["activation"]]
-        activation = activation_class(**spec.get("activation_config", {}))
-        if not isinstance(spec["bias"], bool):
-            raise TypeError(f"bias must be true or false, got {spec['bias']!r}")
+        activation = ACTIVATIONS[spec["activation"]](**spec["activation_config"])
         layers.append(Dense(spec["n_in"], spec["n_out"], activation=activation, bias=spec["bias"]))
     optimizer_spec = document["optimizer"]
     config = dict(optimizer_spec["config"])
