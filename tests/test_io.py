@@ -678,3 +678,85 @@ def test_unsupported_components_are_refused_before_writing(tmp_path):
     with pytest.raises(gn.ConfigurationError, match="cannot save optimizer Custom"):
         net.save(tmp_path / "x.safetensors")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- damaged files never load wrongly -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_file(tmp_path_factory) -> tuple[bytes, gn.Network]:
+    net = gn.Network([gn.Dense(2, 3, activation="relu"), gn.Dense(3, 1)], rng=4)
+    path = tmp_path_factory.mktemp("small") / "small.safetensors"
+    net.save(path, metadata={"columns": ["x", "y", "t"]})
+    return path.read_bytes(), net
+
+
+def load_or_refuse(path: Path, data: bytes, net: gn.Network) -> None:
+    """Loading ``data`` either refuses with ModelFileError or gives back exactly ``net``."""
+    path.write_bytes(data)
+    try:
+        loaded, metadata = gn.load_with_metadata(path)
+    except gn.ModelFileError:
+        return
+    X = np.array([[0.5, -1.0], [2.0, 3.0]])
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+    assert metadata == {"columns": ["x", "y", "t"]}
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(position=st.integers(0, 10**6), bit=st.integers(0, 7))
+def test_any_flipped_bit_is_refused_or_harmless(tmp_path, small_file, position, bit):
+    data, net = small_file
+    damaged = bytearray(data)
+    damaged[position % len(data)] ^= 1 << bit
+    load_or_refuse(tmp_path / "flipped.safetensors", bytes(damaged), net)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(keep=st.integers(0, 10**6))
+def test_any_truncation_is_refused(tmp_path, small_file, keep):
+    data, _ = small_file
+    path = tmp_path / "cut.safetensors"
+    path.write_bytes(data[: keep % len(data)])
+    with pytest.raises(gn.ModelFileError):
+        gn.load(path)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=2000))
+def test_arbitrary_bytes_are_refused(tmp_path, data):
+    path = tmp_path / "junk.safetensors"
+    path.write_bytes(data)
+    with pytest.raises(gn.ModelFileError):
+        gn.load(path)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    header=st.one_of(
+        st.text(max_size=200),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+            ),
+            max_leaves=10,
+        ),
+    )
+)
+def test_arbitrary_headers_are_refused(tmp_path, header):
+    text = header if isinstance(header, str) else json.dumps(header)
+    raw = text.encode()
+    path = tmp_path / "header.safetensors"
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw)
+    with pytest.raises(gn.ModelFileError):
+        gn.load(path)
