@@ -25,6 +25,7 @@ from glassnet.layers import Dense
 from glassnet.losses import get_loss
 from glassnet.network import Network
 from glassnet.optimizers import SGD, Adam
+from glassnet.pytorch import from_torch
 from glassnet.training import History
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "TableFormatError",
     "TrainingDivergedError",
     "__version__",
+    "from_torch",
     "get_activation",
     "get_loss",
     "load",

@@ -340,6 +340,23 @@ class Network:
             callback=callback,
         )
 
+    # -- hand-offs to other engines ------------------------------------------------------------
+
+    def to_onnx(self, path: Any = None, dtype: str | None = None) -> Any:
+        """Return this network as an ONNX model and write it to ``path`` if given.
+
+        See ``glassnet.export.to_onnx`` (needs the onnx package).
+        """
+        from glassnet.export import to_onnx
+
+        return to_onnx(self, path, dtype=dtype)
+
+    def to_torch(self, dtype: str | None = None) -> Any:
+        """Return an equivalent ``torch.nn.Sequential``; see ``glassnet.pytorch.to_torch``."""
+        from glassnet.pytorch import to_torch
+
+        return to_torch(self, dtype=dtype)
+
 
 def _check_finite(array: Array, name: str) -> None:
     if not np.isfinite(array).all():
