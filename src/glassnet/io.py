@@ -8,25 +8,22 @@ are written atomically; loading only parses JSON and raw numbers and never runs 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import secrets
-import stat
 import struct
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from glassnet._atomic import write_atomically
+from glassnet._safetensors_file import decode_tensors, parse_header, read_bytes
 from glassnet._version import __version__
 from glassnet.activations import ACTIVATIONS, Activation
 from glassnet.errors import (
     ConfigurationError,
-    InputNotFoundError,
     ModelFileError,
-    OutputError,
     ShapeError,
 )
 from glassnet.layers import Dense
@@ -60,12 +57,6 @@ _SAFETENSORS_DTYPES = {"float32": "F32", "float64": "F64"}
 # Optimizers a file can name; any other optimizer class is refused at save time, because a file
 # that saves but cannot be loaded is worse than an error now.
 _OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam}
-# safetensors refuses headers over 100 MB; a larger claimed length means "not a safetensors file".
-_MAX_HEADER_BYTES = 100_000_000
-# Leading bytes of the files people most often hand over by mistake.
-_PICKLE_PREFIXES = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
-_ZIP_PREFIX = b"PK\x03\x04"  # torch.save's archive (a pickle inside a zip)
-
 PathLike = str | os.PathLike[str]
 
 
@@ -293,107 +284,6 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def write_atomically(path: PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see either the old file or the new one.
-
-    A temporary file is created beside the target (same directory, so the rename cannot cross
-    file systems), written, flushed and fsynced, given the old file's permission bits if there
-    was one, and renamed over the target with ``os.replace``; then the directory is fsynced so
-    the rename itself survives a crash (skipped where directories cannot be opened, as on
-    Windows). On any failure the temporary file is removed and the target is untouched.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The file to create or replace; a symbolic link is followed.
-    data : bytes
-        The complete new contents.
-
-    Raises
-    ------
-    OutputError
-        If any step fails; the message names the path and the reason.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.bin"
-    >>> write_atomically(target, b"hello")
-    >>> target.read_bytes()
-    b'hello'
-    """
-    target = os.path.realpath(os.fspath(path))
-    directory = os.path.dirname(target)
-    if os.path.isdir(target):
-        raise OutputError(f"cannot write {os.fspath(path)}: it is a directory; give a file name")
-    if not os.path.isdir(directory):
-        raise OutputError(
-            f"cannot write {os.fspath(path)}: directory {directory} does not exist; create it first"
-        )
-    temporary = None
-    try:
-        temporary, descriptor = _create_temporary(target)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _copy_permissions(target, temporary)
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as error:
-        raise OutputError(
-            f"cannot write {os.fspath(path)}: {error.strerror or error}; "
-            "any existing file there is unchanged"
-        ) from error
-    finally:
-        if temporary is not None:
-            _remove_quietly(temporary)
-    _fsync_directory(directory)
-
-
-def _create_temporary(target: str) -> tuple[str, int]:
-    """Create a new hidden file beside ``target``; return its path and an open descriptor."""
-    directory, name = os.path.split(target)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        temporary = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
-        try:
-            # Mode 0o666 lets the umask decide, as for any newly created file.
-            return temporary, os.open(temporary, flags, 0o666)
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name beside {target}")
-
-
-def _copy_permissions(target: str, temporary: str) -> None:
-    """Give a replacement file the permission bits of the file it replaces, if any."""
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        return
-    os.chmod(temporary, mode)
-
-
-def _remove_quietly(path: str) -> None:
-    """Delete ``path`` if it exists; cleanup after a failure must not hide that failure."""
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _fsync_directory(directory: str) -> None:
-    """Flush a directory's entries to disk, where the platform supports opening directories."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass  # some file systems refuse fsync on directories; the rename has still happened
-    finally:
-        os.close(descriptor)
-
-
 # -- loading -----------------------------------------------------------------------------------
 
 
@@ -486,112 +376,17 @@ def _read_model_file(path: PathLike) -> tuple[dict[str, Any], dict[str, np.ndarr
     the file claims to be ("not glassnet", "newer"), then its two checksums ("corrupt").
     """
     name = os.fspath(path)
-    data = _read_bytes(name)
-    header = _parse_header(data, name)
+    data = read_bytes(name)
+    header = parse_header(data, name)
     document = _glassnet_document(header, name)
     if document.get("document_sha256") != document_checksum(document):
         raise ModelFileError(
             f"{name} is corrupt: its {METADATA_KEY!r} metadata entry does not match its checksum "
             "(it was damaged or edited after saving); restore it from a backup or save it again"
         )
-    tensors = _decode_tensors(data, name)
+    tensors = decode_tensors(data, name)
     _check_tensors(document, tensors, name)
     return document, tensors
-
-
-def _read_bytes(name: str) -> bytes:
-    """The file's bytes, or InputNotFoundError saying why there are none."""
-    try:
-        with open(name, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            # A device such as /dev/zero would never end; pipes and regular files are fine.
-            device = stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode)
-            data = b"" if device else handle.read()
-    except FileNotFoundError:
-        raise InputNotFoundError(f"model file {name} does not exist") from None
-    except IsADirectoryError:
-        raise InputNotFoundError(f"model file {name} is a directory, not a file") from None
-    except OSError as error:
-        if os.path.isdir(name):  # Windows reports a directory as PermissionError
-            raise InputNotFoundError(f"model file {name} is a directory, not a file") from None
-        raise InputNotFoundError(f"model file {name} cannot be read: {error.strerror}") from None
-    if device:
-        raise InputNotFoundError(f"model file {name} is a device, not a regular file")
-    return data
-
-
-def _not_safetensors(name: str, why: str) -> ModelFileError:
-    return ModelFileError(
-        f"{name} is not a glassnet model file: {why}; pass a .safetensors file saved by glassnet"
-    )
-
-
-def _not_safetensors_or_pickle(data: bytes, name: str, why: str) -> ModelFileError:
-    """Name pickles specifically (only once the safetensors framing has failed to parse)."""
-    if data.startswith(_PICKLE_PREFIXES) or data.startswith(_ZIP_PREFIX):
-        return ModelFileError(
-            f"{name} looks like a pickle (as written by pickle, joblib or torch.save); glassnet "
-            "never loads pickles because loading one can run arbitrary code; save the model with "
-            "glassnet (net.save) or export its weights with safetensors"
-        )
-    return _not_safetensors(name, why)
-
-
-def _parse_header(data: bytes, name: str) -> dict[str, Any]:
-    """Check the safetensors framing (8-byte length, JSON header, data size) and return the header.
-
-    A safetensors file is an unsigned little-endian 64-bit header length N, N bytes of JSON
-    (``{tensor name: {dtype, shape, data_offsets}, "__metadata__": {str: str}}``), then the data.
-    """
-    if not data:
-        raise _not_safetensors(name, "the file is empty (0 bytes), as after an interrupted copy")
-    if len(data) < 8:
-        raise _not_safetensors_or_pickle(
-            data, name, f"only {len(data)} bytes, too short for a safetensors header"
-        )
-    (header_length,) = struct.unpack("<Q", data[:8])
-    if header_length > min(len(data) - 8, _MAX_HEADER_BYTES):
-        raise _not_safetensors_or_pickle(
-            data,
-            name,
-            f"its first 8 bytes announce a {header_length}-byte header but the file holds only "
-            f"{len(data)} bytes (random bytes, another format, or a truncated file)",
-        )
-    try:
-        header = json.loads(data[8 : 8 + header_length].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise _not_safetensors_or_pickle(data, name, "its header is not JSON") from None
-    if not isinstance(header, dict):
-        raise _not_safetensors(name, "its header is not a JSON object")
-    expected = 8 + header_length + _data_length(header, name)
-    if len(data) < expected:
-        raise ModelFileError(
-            f"{name} is truncated: expected {expected} bytes, found {len(data)}; the file was cut "
-            "short (interrupted copy or download), so copy or save it again"
-        )
-    if len(data) > expected:
-        raise ModelFileError(
-            f"{name} is corrupt: {len(data) - expected} unexpected bytes after the tensor data; "
-            "restore it from a backup or save it again"
-        )
-    return header
-
-
-def _data_length(header: dict[str, Any], name: str) -> int:
-    """The byte length the header's data offsets require (the end of the last tensor)."""
-    end = 0
-    for key, entry in header.items():
-        if key == "__metadata__":
-            continue
-        offsets = entry.get("data_offsets") if isinstance(entry, dict) else None
-        if not (
-            isinstance(offsets, list)
-            and len(offsets) == 2
-            and all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)
-        ):
-            raise _not_safetensors(name, f"tensor {key!r} in its header has no valid data_offsets")
-        end = max(end, offsets[1])
-    return end
 
 
 def _glassnet_document(header: dict[str, Any], name: str) -> dict[str, Any]:
@@ -629,17 +424,6 @@ def _glassnet_document(header: dict[str, Any], name: str) -> dict[str, Any]:
             "(pip install --upgrade glassnet)"
         )
     return document
-
-
-def _decode_tensors(data: bytes, name: str) -> dict[str, np.ndarray]:
-    """The tensors, decoded by safetensors itself (which checks dtypes, shapes and offsets)."""
-    from safetensors import SafetensorError
-    from safetensors.numpy import load as from_safetensors_bytes
-
-    try:
-        return dict(from_safetensors_bytes(data))
-    except (SafetensorError, ValueError, TypeError) as error:
-        raise _not_safetensors(name, f"safetensors cannot decode it ({error})") from None
 
 
 def _architecture_error(name: str, why: object) -> ModelFileError:
