@@ -603,6 +603,14 @@ def test_unwritable_directory(saved):
     assert leftovers(path.parent) == []
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+def test_directory_nobody_can_write():
+    # /proc refuses new files even to root, so this runs everywhere Linux does.
+    with pytest.raises(gn.OutputError, match=r"cannot write /proc/model\.safetensors") as caught:
+        small_network().save("/proc/model.safetensors")
+    assert caught.value.exit_code == 73
+
+
 def test_unwritable_directory_simulated(saved, monkeypatch):
     path, net = saved
     before = path.read_bytes()
