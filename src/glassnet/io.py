@@ -48,7 +48,7 @@ __all__ = [
 METADATA_KEY = "glassnet"
 #: The ``"format"`` value of that document.
 FORMAT_NAME = "glassnet.network"
-#: The newest format this glassnet writes and reads. Raised whenever an older glassnet could not
+#: The newest format this glassnet writes and reads. Increased whenever an older glassnet could not
 #: read a new file correctly; a file with a larger number is refused with "upgrade glassnet".
 FORMAT_VERSION = 1
 
