@@ -286,8 +286,10 @@ def _slope(layer: Dense, Z: Array, A: Array) -> Array | None:
 
 def _one_step(net: Network, X: Array, Y: Array, number: int) -> Step:
     before = [(layer.weights.copy(), _copy(layer.bias)) for layer in net.layers]
-    with _listening(net.layers) as heard:
-        loss = net.train_step(X, Y)  # the real step: forward, backward, optimizer
+    with _listening(net.layers) as heard:  # the engine's three steps, as in Network.train_step
+        net.forward(X)
+        loss = net.backward(Y)
+        net.optimizer.step([(param, grad) for _, param, grad in net.parameters()])
     records = []
     inputs = X
     for index, (layer, (W, b), ears) in enumerate(zip(net.layers, before, heard, strict=True)):
@@ -322,8 +324,9 @@ def _copy(array: Array | None) -> Array | None:
 def trace(net: Network, X: Any, y: Any, steps: int = 1) -> list[Step]:
     """Train ``net`` for ``steps`` full-batch iterations and return every number of each.
 
-    The steps are the network's own (``train_step``: forward, backward, optimizer), so the
-    weights change exactly as in ``fit``; the records are read from the layers as they ran.
+    The steps are the network's own (``forward``, ``backward``, then the optimizer's ``step``,
+    as in ``train_step``), so the weights change exactly as in ``fit``; the records are read
+    from the layers as they ran.
 
     Parameters
     ----------

@@ -1,0 +1,130 @@
+"""An animated picture of learning: the network diagram and its answers changing as it trains.
+
+``animate`` trains a network while keeping its weights at chosen iterations, then draws one frame
+per kept state (the diagram beside the decision boundary) and writes them as a GIF with
+matplotlib's Pillow writer. matplotlib and Pillow are optional extras
+(``pip install 'glassnet[plot]'``), imported only here.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from glassnet.errors import ConfigurationError, OutputError
+from glassnet.plotting import INSTALL_HINT, plot_boundary, plot_network
+
+if TYPE_CHECKING:
+    from glassnet.network import Network
+    from glassnet.training import History
+
+__all__ = ["animate", "frame_epochs"]
+
+
+def frame_epochs(epochs: int, frames: int) -> list[int]:
+    """Return up to ``frames`` iterations from 0 to ``epochs``, closer together early on.
+
+    Learning changes most at the start, so the frames are spaced evenly in the square root of the
+    iteration count.
+
+    Examples
+    --------
+    >>> frame_epochs(100, 5)
+    [0, 6, 25, 56, 100]
+    """
+    if frames < 2:
+        raise ConfigurationError(f"expected at least 2 frames, got {frames}")
+    spaced = np.round(np.linspace(0, np.sqrt(epochs), frames) ** 2).astype(int)
+    return sorted({int(e) for e in spaced})
+
+
+def animate(
+    net: Network,
+    X: Any,
+    y: Any,
+    path: str | os.PathLike[str],
+    epochs: int = 1000,
+    frames: int = 40,
+    fps: int = 8,
+) -> History:
+    """Train ``net`` on ``X``, ``y`` for ``epochs`` and write a GIF of it learning to ``path``.
+
+    Parameters
+    ----------
+    net : Network
+        Trained in place, as by ``fit``.
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like
+    path : str or path-like
+        The GIF to write.
+    epochs : int, default=1000
+    frames : int, default=40
+        Pictures in the animation (fewer when epochs is small).
+    fps : int, default=8
+        Frames per second.
+
+    Returns
+    -------
+    History
+        What training recorded.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written.
+    """
+    try:
+        from matplotlib.animation import PillowWriter
+        from matplotlib.figure import Figure
+    except ImportError as error:
+        raise ImportError(INSTALL_HINT) from error
+    X = net.check_X(X)
+    Y = net.check_y(y, X.shape[0])
+    wanted = frame_epochs(epochs, frames)
+    kept: dict[int, list[Any]] = {0: net.get_weights()} if 0 in wanted else {}
+
+    def keep(epoch: int, network: Network, history: History) -> None:
+        if epoch in wanted:
+            kept[epoch] = network.get_weights()
+
+    history = net.fit(X, Y, epochs=epochs, callback=keep)
+    final = net.get_weights()
+    # A fixed layout: constrained layout would measure every frame's text twice, for nothing.
+    figure = Figure(figsize=(11, 4.8), dpi=100)
+    writer = PillowWriter(fps=fps)
+    try:
+        with writer.saving(figure, os.fspath(path), dpi=100):
+            scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
+            for epoch, weights in sorted(kept.items()):
+                _draw(figure, net, weights, X, Y, epoch, history, scale)
+                writer.grab_frame()
+    except OSError as error:
+        raise OutputError(f"cannot write {os.fspath(path)}: {error}") from None
+    finally:
+        net.set_weights(final)
+    return history
+
+
+def _draw(
+    figure: Any,
+    net: Network,
+    weights: list[Any],
+    X: Any,
+    Y: Any,
+    epoch: int,
+    history: History,
+    scale: float,
+) -> None:
+    figure.clear()
+    left = figure.add_axes((0.01, 0.02, 0.44, 0.86))
+    right = figure.add_axes((0.52, 0.1, 0.46, 0.78))
+    net.set_weights(weights)
+    plot_network(net, ax=left, scale=scale)
+    if net.n_inputs >= 2:
+        plot_boundary(net, X, Y, ax=right, resolution=80)
+    else:
+        right.axis("off")
+    loss = f", loss {history.loss[epoch - 1]:.4g}" if epoch > 0 else ""
+    figure.suptitle(f"iteration {epoch}{loss}")

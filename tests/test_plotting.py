@@ -1,0 +1,211 @@
+"""Pictures: every plot renders a real PNG, and the XOR boundary puts each corner on its side."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import glassnet as gn
+from glassnet.animation import animate, frame_epochs
+from glassnet.plotting import (
+    WeightRecorder,
+    plot_boundary,
+    plot_loss,
+    plot_network,
+    plot_weights,
+    save_figure,
+)
+from tests.conftest import TUTORIAL_X, TUTORIAL_Y
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
+
+
+@pytest.fixture(scope="module")
+def xor_net() -> tuple[gn.Network, gn.History, WeightRecorder]:
+    net = gn.Network(
+        [gn.Dense(2, 3, activation="tanh"), gn.Dense(3, 1, activation="sigmoid")],
+        loss="binary_crossentropy",
+        optimizer=gn.Adam(lr=0.05),
+        rng=0,
+    )
+    recorder = WeightRecorder(net, every=10)
+    history = net.fit(XOR_X, XOR_Y, epochs=400, callback=recorder)
+    assert ((net.predict(XOR_X) > 0.5) == XOR_Y).all()
+    return net, history, recorder
+
+
+def tutorial_net() -> gn.Network:
+    return gn.Network(
+        [gn.Dense(3, 1, activation="sigmoid", bias=False)],
+        loss="sse",
+        optimizer=gn.SGD(lr=1.0),
+        init="uniform",
+        rng=np.random.RandomState(1),
+    )
+
+
+def rendered(ax, path) -> np.ndarray:
+    save_figure(ax, path)
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        return np.asarray(image.convert("RGB")).astype(int)
+
+
+def assert_picture(pixels: np.ndarray, size=(640, 480)) -> None:
+    assert (pixels.shape[1], pixels.shape[0]) == size
+    colours = np.unique(pixels.reshape(-1, 3), axis=0)
+    assert len(colours) > 50, "the picture is nearly blank"
+    assert (pixels < 250).any(axis=2).mean() > 0.05, "almost every pixel is white"
+
+
+def test_plot_loss_renders_training_and_validation(tmp_path):
+    net = tutorial_net()
+    history = net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=300, validation_data=(TUTORIAL_X, TUTORIAL_Y))
+    ax = plot_loss(history, loss_name="sse")
+    assert ax.get_yscale() == "log"
+    assert [line.get_label() for line in ax.get_lines()] == ["training", "validation"]
+    assert_picture(rendered(ax, tmp_path / "loss.png"))
+
+
+def test_plot_loss_keeps_a_linear_axis_for_a_flat_curve():
+    history = gn.History(loss=[1.0, 0.9, 0.8])
+    assert plot_loss(history).get_yscale() == "linear"
+    with pytest.raises(gn.ConfigurationError, match="at least one epoch"):
+        plot_loss(gn.History())
+
+
+def test_plot_network_renders_with_labels(tmp_path, xor_net):
+    net, _, _ = xor_net
+    ax = plot_network(net)
+    texts = {text.get_text() for text in ax.texts}
+    assert {"x1", "x2", "h1", "h2", "h3", "out", "tanh", "sigmoid"} <= texts
+    assert f"{net.layers[1].weights[0, 0]:.3g}" in texts
+    lines = ax.get_lines()
+    assert len(lines) == 2 * 3 + 3 * 1
+    colours = {line.get_color() for line in lines}
+    assert colours == {"#1f77b4", "#d62728"}  # both signs occur
+    assert_picture(rendered(ax, tmp_path / "network.png"))
+
+
+def test_plot_network_edge_width_grows_with_the_weight():
+    net = tutorial_net()
+    net.layers[0].weights[:, 0] = [4.0, -1.0, 0.0]
+    widths = [line.get_linewidth() for line in plot_network(net).get_lines()]
+    assert widths[0] > widths[1] > widths[2]
+
+
+def test_plot_weights_one_line_per_weight(tmp_path, xor_net):
+    net, _, recorder = xor_net
+    ax = plot_weights(recorder, net)
+    assert recorder.epochs[:3] == [0, 10, 20]
+    assert len(ax.get_lines()) == net.n_parameters + 1  # and the zero line
+    assert_picture(rendered(ax, tmp_path / "weights.png"))
+
+
+def test_weight_recorder_counts_across_fits():
+    net = tutorial_net()
+    recorder = WeightRecorder(net, every=2)
+    net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=3, callback=recorder)
+    net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=3, callback=recorder)
+    assert recorder.epochs == [0, 2, 4, 6]
+    np.testing.assert_array_equal(recorder.weights[-1][0], net.layers[0].weights)
+    with pytest.raises(gn.ConfigurationError, match="every must be an int >= 1"):
+        WeightRecorder(net, every=0)
+
+
+def test_xor_boundary_puts_each_corner_on_its_side(tmp_path, xor_net):
+    net, _, _ = xor_net
+    ax = plot_boundary(net, XOR_X, XOR_Y)
+    pixels = rendered(ax, tmp_path / "boundary.png")
+    assert_picture(pixels)
+    height = pixels.shape[0]
+    for (x1, x2), target in zip(XOR_X, XOR_Y[:, 0], strict=True):
+        # Just inside the corner, clear of the marker drawn on the point itself.
+        probe = (x1 + (0.1 if x1 == 0 else -0.1), x2 + (0.1 if x2 == 0 else -0.1))
+        column, row = ax.transData.transform(probe)
+        red, _, blue = pixels[round(height - row), round(column)]
+        if target == 1:
+            assert red > blue + 80, f"corner {x1, x2} should be red (output near 1)"
+        else:
+            assert blue > red + 80, f"corner {x1, x2} should be blue (output near 0)"
+
+
+def test_boundary_with_more_inputs_says_which_are_fixed(tmp_path):
+    net = tutorial_net()
+    net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=500)
+    ax = plot_boundary(net, TUTORIAL_X, TUTORIAL_Y)
+    assert "other inputs fixed: x3 = 1" in [text.get_text() for text in ax.texts]
+    assert_picture(rendered(ax, tmp_path / "boundary3.png"))
+    ax = plot_boundary(net, TUTORIAL_X, inputs=(1, 2), fixed=[0.5, 0, 0], names=["a", "b", "c"])
+    assert "other inputs fixed: a = 0.5" in [text.get_text() for text in ax.texts]
+    assert ax.get_xlabel() == "b"
+
+
+def test_boundary_for_several_outputs_renders(tmp_path):
+    net = gn.Network(
+        [gn.Dense(2, 8, activation="tanh"), gn.Dense(8, 3, activation="softmax")], rng=0
+    )
+    X = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], dtype=float)
+    net.fit(X, np.array([0, 1, 2, 2]), epochs=50)
+    assert_picture(rendered(plot_boundary(net, X, np.array([0, 1, 2, 2])), tmp_path / "multi.png"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"inputs": (0, 0)}, "expected two different inputs between 0 and 2"),
+        ({"inputs": (0, 3)}, "expected two different inputs between 0 and 2"),
+        ({"fixed": [1.0, 2.0]}, "expected 3 fixed values, got 2"),
+    ],
+    ids=["same-input", "out-of-range", "short-fixed"],
+)
+def test_boundary_rejects_bad_views(kwargs, message):
+    with pytest.raises(gn.ConfigurationError, match=message):
+        plot_boundary(tutorial_net(), TUTORIAL_X, **kwargs)
+
+
+def test_boundary_needs_two_inputs():
+    net = gn.Network([gn.Dense(1, 1, activation="sigmoid")], rng=0)
+    with pytest.raises(gn.ConfigurationError, match="2 or more inputs, got 1"):
+        plot_boundary(net, [[0.0], [1.0]])
+
+
+def test_save_figure_reports_unwritable_paths(tmp_path):
+    ax = plot_network(tutorial_net())
+    with pytest.raises(gn.OutputError, match="cannot write"):
+        save_figure(ax, tmp_path / "missing" / "network.png")
+
+
+def test_missing_matplotlib_gives_an_install_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(ImportError, match=r"pip install 'glassnet\[plot\]'"):
+        plot_network(tutorial_net())
+
+
+def test_animate_writes_a_gif_and_trains(tmp_path):
+    net = gn.Network(
+        [gn.Dense(2, 2, activation="tanh"), gn.Dense(2, 1, activation="sigmoid")],
+        optimizer=gn.Adam(lr=0.1),
+        rng=0,
+    )
+    plain = net.copy()
+    history = animate(net, XOR_X, XOR_Y, tmp_path / "training.gif", epochs=9, frames=3)
+    assert history.epochs == 9
+    plain.fit(XOR_X, XOR_Y, epochs=9)
+    for a, b in zip(net.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    with Image.open(tmp_path / "training.gif") as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == 3
+        assert gif.size == (1100, 480)
+
+
+def test_frame_epochs_are_dense_early():
+    assert frame_epochs(10_000, 4) == [0, 1111, 4444, 10000]
+    assert frame_epochs(3, 10) == [0, 1, 2, 3]
+    with pytest.raises(gn.ConfigurationError, match="at least 2 frames"):
+        frame_epochs(10, 1)
