@@ -113,6 +113,8 @@ def test_explain_matches_plain_fit_and_the_tutorial_answer():
     plain = tutorial_network()
     plain.fit(TUTORIAL_X, TUTORIAL_Y, epochs=10_000)
     np.testing.assert_array_equal(story.final[0], plain.layers[0].weights)
+    assert plain.history is not None
+    assert story.losses == plain.history.loss
     assert [s.epoch for s in story.summaries] == [2_500, 5_000, 7_500, 10_000]
     assert f"{story.predictions[0].output[0]:.8f}" == "0.99993704"
     text = story.narrate()

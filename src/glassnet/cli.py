@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from glassnet._version import __version__
+from glassnet.cli_explain import add_solve_options, register, solve_training
 from glassnet.errors import GlassnetError, InputNotFoundError, TableFormatError
 from glassnet.layers import Dense
 from glassnet.network import Network
@@ -92,7 +93,8 @@ def _solve(args: argparse.Namespace) -> int:
         init="uniform",
         rng=np.random.RandomState(args.seed),
     )
-    net.fit(X, y, epochs=args.epochs)
+    unknown = [[float(cell) for cell in row[:-1]] for row in rows if row[-1] == "?"]
+    solve_training(net, X, y, np.array(unknown).reshape(-1, X.shape[1]), args)
     for row in rows:
         if row[-1] == "?":
             answer = net.predict([float(cell) for cell in row[:-1]])[0, 0]
@@ -122,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--lr", type=float, default=1.0)
     solve.add_argument("--seed", type=int, default=1)
     solve.set_defaults(run=_solve)
+    add_solve_options(solve)  # --explain, --plot
+    register(commands)  # explain, plot, animate
     return parser
 
 

@@ -154,7 +154,10 @@ class Prediction:
 
 @dataclass
 class Explanation:
-    """Everything ``explain`` saw, ready to print (``narrate``) or to save (``to_dict``)."""
+    """Everything ``explain`` saw, ready to print (``narrate``) or to save (``to_dict``).
+
+    ``losses`` holds the loss of every iteration, traced or not, as ``History.loss`` would.
+    """
 
     network: dict[str, Any]
     origin: str
@@ -166,6 +169,7 @@ class Explanation:
     final: list[Array] = field(default_factory=list)
     epochs: int = 0
     predictions: list[Prediction] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
 
     def narrate(self, digits: int = 6, max_examples: int = 8) -> str:
         """Return the explanation as plain sentences (see ``glassnet.narrate``)."""
@@ -190,6 +194,7 @@ class Explanation:
                 for s in self.summaries
             ],
             "epochs": self.epochs,
+            "losses": self.losses,
             "final": _tensors(self.network, self.final),
             "predictions": [
                 {
@@ -485,6 +490,7 @@ def explain(
     )
     for number in range(1, min(int(steps), int(epochs)) + 1):
         story.steps.append(_one_step(net, X, Y, number))
+        story.losses.append(story.steps[-1].loss)
         _summarise(story, net, X, Y, number, every)
     done = len(story.steps)
     if epochs > done:
@@ -492,7 +498,8 @@ def explain(
         def record(epoch: int, network: Network, history: History) -> None:
             _summarise(story, network, X, Y, done + epoch, every)
 
-        net.fit(X, Y, epochs=int(epochs) - done, callback=record)
+        history = net.fit(X, Y, epochs=int(epochs) - done, callback=record)
+        story.losses.extend(history.loss)
     story.final = net.get_weights()
     if rows is not None:
         story.predictions = [predict_steps(net, row) for row in rows]

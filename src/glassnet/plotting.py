@@ -28,6 +28,7 @@ __all__ = [
     "plot_boundary",
     "plot_loss",
     "plot_network",
+    "plot_overview",
     "plot_weights",
     "save_figure",
 ]
@@ -382,3 +383,20 @@ def plot_weights(recorder: WeightRecorder, net: Network, ax: Any = None) -> Any:
     if count <= 12:
         ax.legend(fontsize=8, ncol=2 if count > 6 else 1)
     return ax
+
+
+def plot_overview(net: Network, history: History, X: Any, y: Any = None) -> Any:
+    """Draw the network, its loss curve and (for 2 or more inputs) its answers side by side.
+
+    Returns
+    -------
+    matplotlib Figure
+        1500 × 450 pixels at 100 dpi.
+    """
+    figure = _figure_class()(figsize=(15, 4.5), dpi=100, layout="constrained")
+    panels = figure.subplots(1, 3 if net.n_inputs >= 2 else 2)
+    plot_network(net, ax=panels[0])
+    plot_loss(history, ax=panels[1], loss_name=net.loss.name)
+    if net.n_inputs >= 2:
+        plot_boundary(net, X, y, ax=panels[2])
+    return figure
