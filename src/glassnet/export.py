@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from glassnet._atomic import write_atomically
 from glassnet._version import __version__
-from glassnet.errors import ConfigurationError, OutputError
+from glassnet.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from glassnet.network import Network
@@ -197,18 +198,5 @@ def _graph_dtype(net: Network, dtype: str | None) -> np.dtype[Any]:
 
 
 def save_model(model: Any, path: str | os.PathLike[str]) -> None:
-    """Write ``model`` to ``path`` atomically (temporary file, fsync, rename)."""
-    target = os.fspath(path)
-    temporary = os.path.join(
-        os.path.dirname(os.path.abspath(target)), f".{os.path.basename(target)}.{os.getpid()}.tmp"
-    )
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(model.SerializeToString())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except OSError as error:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
+    """Write ``model`` to ``path`` atomically (see ``glassnet._atomic``)."""
+    write_atomically(path, model.SerializeToString())
