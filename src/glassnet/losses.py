@@ -4,7 +4,8 @@ Each loss gives ``value(A, Y)`` and ``gradient(A, Y)`` = ∂L/∂A, with PyTorch
 can be compared with ``torch.nn`` losses. Cross-entropy after a sigmoid or softmax output also has a
 fused form computed from the weighted sums ``Z`` (log-sum-exp), which never returns inf for a
 confident right answer. Shapes: ``A``, ``Z``, ``Y`` are (n_samples, n_outputs); ``n`` is n_samples
-and ``m`` the count of all entries, n_samples · n_outputs.
+and ``m`` the count of all entries, n_samples · n_outputs. The ``inplace_*`` forms used by the
+training loop return the value and write the gradient into a reused buffer: the same arithmetic.
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ class Loss:
         """Return ∂L/∂Z directly, skipping the activation's own derivative."""
         raise NotImplementedError
 
+    def inplace_value_and_gradient(self, A: Array, Y: Array, out: Array) -> float:
+        """Return ``value(A, Y)`` and write ``gradient(A, Y)`` into ``out``."""
+        np.copyto(out, self.gradient(A, Y))
+        return self.value(A, Y)
+
+    def inplace_value_and_gradient_from_logits(
+        self, Z: Array, A: Array, Y: Array, out: Array
+    ) -> float:
+        """Return ``value_from_logits(Z, Y)`` and write ``gradient_from_logits`` into ``out``."""
+        np.copyto(out, self.gradient_from_logits(Z, A, Y))
+        return self.value_from_logits(Z, Y)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -78,6 +91,11 @@ class SumSquaredError(Loss):
         """∂/∂a ½(a − y)² = a − y."""
         return A - Y
 
+    def inplace_value_and_gradient(self, A: Array, Y: Array, out: Array) -> float:
+        """The gradient ``E = A − Y`` is the error itself, so the value is ``½ E·E``."""
+        np.subtract(A, Y, out)
+        return 0.5 * float(np.vdot(out, out))  # vdot flattens: the same sum as E·E
+
 
 class MeanSquaredError(Loss):
     """Mean of ``(a − y)²`` over every entry, as ``torch.nn.MSELoss()``."""
@@ -92,6 +110,14 @@ class MeanSquaredError(Loss):
     def gradient(self, A: Array, Y: Array) -> Array:
         """∂/∂a of the mean: ``2 (a − y) / m``."""
         return (2.0 / A.size) * (A - Y)
+
+    def inplace_value_and_gradient(self, A: Array, Y: Array, out: Array) -> float:
+        """One subtraction gives both: ``E = A − Y``, value ``E·E / m``, gradient ``2E / m``."""
+        np.subtract(A, Y, out=out)
+        E = out.ravel()
+        value = float(np.dot(E, E)) / E.size
+        np.multiply(2.0 / A.size, out, out=out)
+        return value
 
 
 class BinaryCrossEntropy(Loss):
@@ -120,6 +146,14 @@ class BinaryCrossEntropy(Loss):
         # ∂L/∂a = (a − y)/(a(1 − a)) and σ' = a(1 − a): the canonical-link shortcut.
         return (A - Y) / A.size
 
+    def inplace_value_and_gradient_from_logits(
+        self, Z: Array, A: Array, Y: Array, out: Array
+    ) -> float:
+        """Value from the logits; gradient ``(a − y) / m`` into ``out``."""
+        np.subtract(A, Y, out=out)
+        np.divide(out, A.size, out=out)
+        return self.value_from_logits(Z, Y)
+
 
 class CategoricalCrossEntropy(Loss):
     """Mean over samples of ``−Σ_j y_j log a_j`` (``torch.nn.CrossEntropyLoss`` on the logits)."""
@@ -146,6 +180,15 @@ class CategoricalCrossEntropy(Loss):
     def gradient_from_logits(self, Z: Array, A: Array, Y: Array) -> Array:
         """With ``a = softmax(z)``: ``dZ = (a·Σ_j y_j − y) / n``, ``(a − y) / n`` for one-hot."""
         return (A * Y.sum(axis=1, keepdims=True) - Y) / A.shape[0]
+
+    def inplace_value_and_gradient_from_logits(
+        self, Z: Array, A: Array, Y: Array, out: Array
+    ) -> float:
+        """Value from the logits; gradient ``(a·Σ_j y_j − y) / n`` into ``out``."""
+        np.multiply(A, Y.sum(axis=1, keepdims=True), out=out)  # (n, k)
+        np.subtract(out, Y, out=out)
+        np.divide(out, A.shape[0], out=out)
+        return self.value_from_logits(Z, Y)
 
 
 LOSSES: dict[str, type[Loss]] = {

@@ -101,8 +101,12 @@ class SGD(Optimizer):
         """Update each param in place (see the class docstring for the rule)."""
         lr, momentum, decay = self.lr, self.momentum, self.weight_decay
         if momentum == 0 and decay == 0:
-            for param, grad in pairs:  # the tutorial's path: one multiply, one subtract
-                param -= lr * grad
+            if lr == 1.0:  # the tutorial's step: 1.0·grad is grad exactly, so skip the multiply
+                for param, grad in pairs:
+                    param -= grad
+            else:
+                for param, grad in pairs:
+                    param -= lr * grad
             return
         first = self._buffers is None
         if first:

@@ -18,6 +18,7 @@ import numpy as np
 
 from glassnet._types import Array
 from glassnet.errors import ConfigurationError, ConvergenceWarning, TrainingDivergedError
+from glassnet.steps import Rewind, TrainingStep
 
 if TYPE_CHECKING:
     from glassnet.network import Network
@@ -149,30 +150,34 @@ def fit(
     step = n_samples if batch_size is None else min(batch_size, n_samples)
     full_batch = step == n_samples and not shuffle
     pairs = [(param, grad) for _, param, grad in net.parameters()]
-    finite = [param.copy() for param, _ in pairs]  # the last weights known to give a finite loss
-    candidate = [param.copy() for param, _ in pairs]  # this epoch's starting weights
     best: list[Array] | None = None
     best_loss = math.inf
     since_best = 0
     summed = net.loss.reduction == "sum"
+    train = TrainingStep(net)  # net.train_step's arithmetic, into buffers reused every step
+    # The weights each epoch started from, for the last finite ones (replayed when exact).
+    rewind = Rewind(train, X, Y, replayable=full_batch and callback is None)
+    finite = 1  # the last epoch whose starting weights are known to give a finite loss
+    next_mark = 1
+    watching = Y_val is not None or patience is not None or callback is not None
+    losses, isfinite = history.loss, math.isfinite  # looked up once: the tutorial's epoch is ~5 µs
     epoch = 0
     # Overflow on the way to divergence is expected and detected below from the loss itself.
     with np.errstate(over="ignore", invalid="ignore"):
         try:
             for epoch in range(1, epochs + 1):
-                for (param, _), keep in zip(pairs, candidate, strict=True):
-                    np.copyto(keep, param)
+                if epoch >= next_mark:
+                    next_mark = rewind.mark(epoch)
                 if full_batch:
-                    epoch_loss = net.train_step(X, Y)
+                    epoch_loss = train(X, Y)
                 else:
-                    epoch_loss = _run_batches(net, X, Y, step, shuffle, summed)
-                if not math.isfinite(epoch_loss):
-                    _diverged(net, pairs, finite, epoch, epoch_loss)
-                finite, candidate = (
-                    candidate,
-                    finite,
-                )  # a finite loss vouches for the starting weights
-                history.loss.append(epoch_loss)
+                    epoch_loss = _run_batches(net, train, X, Y, step, shuffle, summed)
+                if not isfinite(epoch_loss):
+                    _diverged(net, rewind, finite, epoch, epoch_loss)
+                finite = epoch  # a finite loss vouches for the starting weights
+                losses.append(epoch_loss)
+                if not watching:
+                    continue
                 monitored = epoch_loss
                 if Y_val is not None:
                     monitored = net.evaluate(X_val, Y_val)
@@ -201,15 +206,18 @@ def fit(
                 stacklevel=2,
             )
             if best is None or not restore_best:
-                _restore(pairs, finite)
+                rewind.restore(finite)
+    train.publish()
     if not all(np.isfinite(param).all() for param, _ in pairs):
-        _diverged(net, pairs, finite, epoch, math.nan)
+        _diverged(net, rewind, finite, epoch, math.nan)
     if patience is not None and restore_best and best is not None:
         _restore(pairs, best)
     return history
 
 
-def _run_batches(net: Network, X: Array, Y: Array, step: int, shuffle: bool, summed: bool) -> float:
+def _run_batches(
+    net: Network, train: TrainingStep, X: Array, Y: Array, step: int, shuffle: bool, summed: bool
+) -> float:
     n_samples = X.shape[0]
     order = net.rng.permutation(n_samples) if shuffle else None
     total = 0.0
@@ -217,9 +225,8 @@ def _run_batches(net: Network, X: Array, Y: Array, step: int, shuffle: bool, sum
         if order is None:
             X_batch, Y_batch = X[start : start + step], Y[start : start + step]
         else:
-            rows = order[start : start + step]
-            X_batch, Y_batch = X[rows], Y[rows]
-        loss = net.train_step(X_batch, Y_batch)
+            X_batch, Y_batch = train.gather(X, Y, order[start : start + step])
+        loss = train(X_batch, Y_batch)
         total += loss if summed else loss * X_batch.shape[0]
     return total if summed else total / n_samples
 
@@ -229,10 +236,8 @@ def _restore(pairs: list[tuple[Array, Array]], saved: list[Array]) -> None:
         np.copyto(param, value)
 
 
-def _diverged(
-    net: Network, pairs: list[tuple[Array, Array]], finite: list[Array], epoch: int, loss: float
-) -> None:
-    _restore(pairs, finite)
+def _diverged(net: Network, rewind: Rewind, finite: int, epoch: int, loss: float) -> None:
+    rewind.restore(finite)
     net.optimizer.reset()
     raise TrainingDivergedError(
         f"training diverged at epoch {epoch}: the loss became {loss}; the last finite weights "
