@@ -1,0 +1,1 @@
+"""Reference data from classic NumPy neural-network tutorials (see README.md)."""
