@@ -171,7 +171,11 @@ def register(commands: Any) -> None:
         help="draw a network or its learning",
         description="Draw a picture of a model file, or of a network trained on a table.",
     )
-    parser.add_argument("source", help="a model file (.safetensors) or a table file")
+    parser.add_argument(
+        "source",
+        nargs="?",
+        help="a model file (.safetensors) or a table file (default: the tutorial's table)",
+    )
     parser.add_argument("--kind", choices=KINDS, default="network", help="what to draw")
     parser.add_argument("-o", "--output", required=True, help="picture file (.png, .svg, .pdf)")
     parser.add_argument("--data", help="table whose points a model's boundary plot shows")
@@ -278,7 +282,7 @@ def _draw_plot(args: argparse.Namespace) -> int:
     from glassnet import plotting
 
     inputs = (args.inputs[0] - 1, args.inputs[1] - 1)
-    if _is_model(args.source):
+    if args.source is not None and _is_model(args.source):
         from glassnet.io import load
 
         net = load(args.source)

@@ -164,12 +164,13 @@ class _Narrator:
     def intro(self) -> None:
         story = self.story
         n, n_in = story.X.shape
-        self.say(
-            f"The network: {' then '.join(self.describe(k) for k in range(len(self.layers)))}."
-        )
+        layers = " then ".join(self.describe(k) for k in range(len(self.layers)))
+        self.prose(f"The network: {layers}.")
         loss = story.network["loss"]
-        self.say(f"It learns from {n} examples of {n_in} inputs, by {self.optimizer_words()},")
-        self.say(f"to make the loss smaller: {_LOSS.get(loss, loss)}.")
+        self.prose(
+            f"It learns from {n} examples of {n_in} inputs, by {self.optimizer_words()}, to make "
+            f"the loss smaller: {_LOSS.get(loss, loss)}."
+        )
         self.say()
         self.say("Starting weights")
         self.prose(
@@ -184,12 +185,12 @@ class _Narrator:
         ls = step.layers[k]
         names = self.names[k + 1]
         self.say(f"Forward, {self.describe(k)}:", 2)
-        self.prose(
-            "each weighted sum z is input × weight summed over the inputs"
-            + (" plus the bias" if ls.bias is not None else "")
-            + f"; the output is {_FORMULA.get(ls.activation, ls.activation)}.",
+        self.say(
+            "Each weighted sum z is input × weight, summed over the inputs"
+            + (", plus the bias." if ls.bias is not None else "."),
             4,
         )
+        self.say(f"The output is {_FORMULA.get(ls.activation, ls.activation)}.", 4)
         for r in self.shown(ls.inputs.shape[0]):
             self.say(f"example {r + 1}, inputs {self.row(ls.inputs[r])}:", 4)
             for j, name in enumerate(names):
@@ -393,7 +394,8 @@ class _Narrator:
     def ending(self) -> None:
         story = self.story
         self.say()
-        self.say(f"Final weights, after {story.epochs} iterations")
+        plural = "iteration" if story.epochs == 1 else "iterations"
+        self.say(f"Final weights, after {story.epochs} {plural}")
         self.weights(story.final, 2)
         for prediction in story.predictions:
             self.predict(prediction)

@@ -180,10 +180,12 @@ def plot_boundary(
     shape = (ys.size, xs.size)
     sigmoid = net.layers[-1].activation.name == "sigmoid"
     if net.n_outputs == 1:
-        levels = np.linspace(0, 1, 21) if sigmoid else 20
+        levels = np.linspace(0, 1, 22) if sigmoid else 20  # 0.5 mid-band: flat 0.5 is one colour
         shade = ax.contourf(xs, ys, out[:, 0].reshape(shape), levels=levels, cmap="coolwarm")
-        ax.figure.colorbar(shade, ax=ax, label="network output")
-        if sigmoid and out.min() < 0.5 < out.max():
+        ticks = np.linspace(0, 1, 5) if sigmoid else None
+        ax.figure.colorbar(shade, ax=ax, label="network output", ticks=ticks)
+        # A line only where the answer really changes side, not across a flat 0.5 ± rounding.
+        if sigmoid and out.min() < 0.5 < out.max() and np.ptp(out) > 0.01:
             ax.contour(xs, ys, out[:, 0].reshape(shape), levels=[0.5], colors="black")
     else:
         classes = out.argmax(axis=1).reshape(shape)
@@ -380,8 +382,10 @@ def plot_weights(recorder: WeightRecorder, net: Network, ax: Any = None) -> Any:
     ax.set_ylabel("weight")
     ax.set_title("Each weight as the network learns")
     ax.grid(True, alpha=0.3)
-    if count <= 12:
-        ax.legend(fontsize=8, ncol=2 if count > 6 else 1)
+    if count <= 6:
+        ax.legend(fontsize=8)
+    elif count <= 20:  # beside the plot, where it hides no line
+        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return ax
 
 
