@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -245,3 +247,14 @@ def test_classifier_network_exports_to_onnx(iris):
         clf.fit(X, y)
     P = ReferenceEvaluator(clf.network_.to_onnx()).run(None, {"X": X})[0]
     np.testing.assert_allclose(P, clf.predict_proba(X), rtol=1e-12)
+
+
+def test_readme_section_runs_and_prints_its_score(tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## scikit-learn, ONNX and PyTorch", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.S)
+    assert block is not None
+    monkeypatch.chdir(tmp_path)
+    exec(compile(block.group(1), "README.md", "exec"), {})
+    assert float(capsys.readouterr().out) > 0.9
+    assert (tmp_path / "iris.onnx").stat().st_size > 0
