@@ -255,3 +255,43 @@ def test_unit_names_for_deep_networks():
         ["h2_1", "h2_2", "h2_3"],
         ["out1", "out2"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("layers", "loss", "optimizer", "y", "phrase"),
+    [
+        (
+            [gn.Dense(2, 3, activation="relu"), gn.Dense(3, 1, activation="identity")],
+            "mse",
+            gn.SGD(lr=0.1, momentum=0.9),
+            XOR_Y,
+            "The error is 2 × (target - output) / 4",
+        ),
+        (
+            [
+                gn.Dense(2, 3, activation="leaky_relu"),
+                gn.Dense(3, 2, activation="softmax"),
+            ],  # fused
+            "categorical_crossentropy",
+            gn.SGD(lr=0.5),
+            np.array([0, 1, 1, 0]),
+            "out1: delta = (1 - 0.5) / 4 = 0.125",
+        ),
+        (
+            [gn.Dense(2, 2, activation="tanh"), gn.Dense(2, 2, activation="sigmoid")],
+            "categorical_crossentropy",
+            gn.Adam(),
+            np.array([0, 1, 1, 0]),
+            "minus the slope of the loss (categorical_crossentropy)",
+        ),
+    ],
+    ids=["relu-identity-mse-momentum", "softmax-cce", "sigmoid-outputs-cce"],
+)
+def test_narrate_other_activations_and_losses(layers, loss, optimizer, y, phrase):
+    net = gn.Network(layers, loss=loss, optimizer=optimizer, rng=0)
+    story = explain(net, XOR_X, y, epochs=3, every=1, X_new=[[1, 0]])
+    text = " ".join(story.narrate().split())
+    assert phrase in text
+    assert "Final weights, after 3 iterations" in text
+    np.testing.assert_array_equal(story.predictions[0].output, net.predict([[1, 0]])[0])
+    json.dumps(story.to_dict())

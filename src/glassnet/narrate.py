@@ -219,7 +219,8 @@ class _Narrator:
         if fused:
             self.prose(
                 f"With {loss} after {ls.activation}, the activation's slope cancels against the "
-                f"loss: each delta is (target - output) / {ls.A.size}, the error itself, scaled.",
+                f"loss: each delta is (target - output) / {self.count(ls)}, the error itself, "
+                "scaled.",
                 4,
             )
         elif loss == "sse":
@@ -240,12 +241,17 @@ class _Narrator:
                 self.output_unit(step, ls, r, j, name)
         self.more(n, 4)
 
+    def count(self, ls: LayerStep) -> int:
+        """What the loss averages over: rows for categorical cross-entropy, else every output."""
+        loss = self.story.network["loss"]
+        return int(ls.A.shape[0] if loss == "categorical_crossentropy" else ls.A.size)
+
     def output_unit(self, step: Step, ls: LayerStep, r: int, j: int, name: str) -> None:
         target, out, delta = step.targets[r, j], ls.A[r, j], -ls.dZ[r, j]
         pad = " " * (len(name) + 2)
         if ls.dA is None:  # fused: the delta comes straight from the loss
             self.say(
-                f"{name}: delta = ({self.num(target)} - {self.num(out)}) / {ls.A.size} = "
+                f"{name}: delta = ({self.num(target)} - {self.num(out)}) / {self.count(ls)} = "
                 f"{self.num(delta)}",
                 6,
             )
