@@ -1,27 +1,36 @@
-"""The ``glassnet`` command: parses arguments and calls the library, nothing more.
+"""The ``glassnet`` command: parses arguments, calls the library, prints the results.
 
-``glassnet solve`` answers the tutorial's puzzle: it trains the tutorial's neuron on the rows whose
-output is known and fills in the ``?``. Errors a user can cause print one line on stderr and return
-a documented exit code (see ``glassnet.errors``); tracebacks appear only with ``--debug``.
+``solve`` fills in the ``?`` of a table, ``train`` keeps a model file, ``predict``, ``evaluate``
+and ``info`` use one. Results go to stdout (``--json`` for one JSON document), progress and
+warnings to stderr. Every error prints one line and returns a documented exit code (0 ok,
+1 diverged, 2 usage, 65 bad data or model file, 66 missing input, 70 internal, 73 cannot write);
+tracebacks only with ``--debug``. Other modules add commands through ``COMMAND_HOOKS``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
+import math
+import os
 import sys
-from collections.abc import Sequence
-
-import numpy as np
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from glassnet._version import __version__
-from glassnet.cli_explain import add_solve_options, register, solve_training
-from glassnet.errors import GlassnetError, InputNotFoundError, TableFormatError
-from glassnet.layers import Dense
+from glassnet.data.table import MISSING, Table, parse_table, read_table, write_table
+from glassnet.errors import GlassnetError, OutputError
 from glassnet.network import Network
-from glassnet.optimizers import SGD
+from glassnet.tables import MULTICLASS, REGRESSION, TableModel
+from glassnet.training import History
 
-__all__ = ["main"]
+__all__ = ["COMMAND_HOOKS", "SOLVE_OPTION_HOOKS", "TUTORIAL_TABLE", "build_parser", "main"]
 
+#: The tutorial's table with its question (the first row's output corrected to 0).
 TUTORIAL_TABLE = """\
 Input Output
 0 0 1 0
@@ -31,112 +40,736 @@ Input Output
 1 0 0 ?
 """
 
+#: ``(module, function)`` pairs: ``function(commands)`` adds subcommands to the argparse
+#: subparsers ``commands``; each sets ``run=callable(args) -> int`` with ``set_defaults``.
+COMMAND_HOOKS: tuple[tuple[str, str], ...] = (("glassnet.cli_explain", "register"),)
+#: ``(module, function)`` pairs: ``function(solve_parser)`` adds options to ``solve``.
+SOLVE_OPTION_HOOKS: tuple[tuple[str, str], ...] = (("glassnet.cli_explain", "add_solve_options"),)
 
-def _read_simple_table(text: str, path: str) -> tuple[list[list[str]], list[int]]:
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
-        cells = line.split("#", 1)[0].split()
-        if not cells:
-            continue
-        if rows == [] and not all(_is_cell(cell) for cell in cells):
-            continue  # a header line such as "Input Output"
-        for column, cell in enumerate(cells, start=1):
-            if not _is_cell(cell):
-                raise TableFormatError(
-                    f"expected a number or '?', found {cell!r}", path, number, column
-                )
-        if rows and len(cells) != len(rows[0]):
-            raise TableFormatError(
-                f"expected {len(rows[0])} cells as on line {lines[0]}, found {len(cells)}",
-                path,
-                number,
-            )
-        rows.append(cells)
-        lines.append(number)
-    if not rows:
-        raise TableFormatError("the table has no rows", path)
-    return rows, lines
+ISSUES_URL = "https://github.com/glassnet/glassnet/issues"
+
+DEFAULTS_RULE = """\
+defaults: with no --hidden, a table that looks like the tutorial's (one output column,
+every cell 0, 1 or ?, at most 100 rows) gets the tutorial's recipe: one sigmoid neuron per
+output, no bias, loss ½·Σ(y-ŷ)², plain gradient steps of size 1 on the full batch, 10,000 epochs,
+weights 2·random-1 from RandomState(--seed 1), raw inputs. Any other table (or --hidden) gets
+the standard recipe: one hidden layer of 16 tanh units, inputs and numeric outputs
+standardized, cross-entropy (mse for regression), full-batch Adam with --lr 0.01 and --l2 0.01,
+at most 2,000 epochs, stopping 50 epochs after the best loss on a held-out fifth of the known
+rows (--validation 0.2, --patience 50) and keeping those weights. --preset chooses one; every
+option given overrides the recipe's value."""
+
+TASK_RULE = """\
+outputs: the last column, or --outputs K (the last K), or --target NAME[,NAME]. A '?' in an
+output cell marks a row to fill; labels there make a softmax classifier (answer: the label,
+its probability in a trailing # comment), only 0 and 1 a sigmoid classifier (answer: the
+probability of 1), other numbers regression. Label inputs are one-hot encoded."""
 
 
-def _is_cell(cell: str) -> bool:
-    if cell == "?":
-        return True
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30)
+
+
+# -- options --------------------------------------------------------------------------------------
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    if text.strip().lower() in ("", "0", "none"):
+        return ()
     try:
-        return np.isfinite(float(cell))
+        sizes = tuple(int(part) for part in text.split(","))
     except ValueError:
-        return False
+        raise argparse.ArgumentTypeError(
+            f"expected sizes such as 16 or 8,4; got {text!r}"
+        ) from None
+    if any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"expected sizes >= 1, got {text!r}")
+    return sizes
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def _nonnegative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = _nonnegative(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
+    return value
+
+
+def _batch(text: str) -> int:
+    return 0 if text.strip().lower() == "full" else _positive_int(text)
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected column names such as price or x,y")
+    return names
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    common.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress or warnings on stderr"
+    )
+    return common
+
+
+def _table_options() -> argparse.ArgumentParser:
+    table = argparse.ArgumentParser(add_help=False)
+    group = table.add_argument_group("reading the table")
+    group.add_argument("--sep", help="whitespace, comma, tab, semicolon or | (default: detected)")
+    group.add_argument(
+        "--header",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="the first line names the columns (default: detected)",
+    )
+    return table
+
+
+def _output_options() -> argparse.ArgumentParser:
+    outputs = argparse.ArgumentParser(add_help=False)
+    group = outputs.add_argument_group("choosing the outputs")
+    group.add_argument(
+        "--outputs", type=_positive_int, default=1, metavar="K", help="the last K columns"
+    )
+    group.add_argument(
+        "--target", type=_names, metavar="NAME[,NAME]", help="output columns by name"
+    )
+    return outputs
+
+
+def _training_options() -> argparse.ArgumentParser:
+    training = argparse.ArgumentParser(add_help=False)
+    group = training.add_argument_group("training (defaults: see the rule below)")
+    group.add_argument(
+        "--preset", choices=("auto", "tutorial", "standard"), default="auto", help="recipe"
+    )
+    group.add_argument(
+        "--hidden",
+        type=_hidden,
+        metavar="SIZES",
+        help="hidden layer sizes, e.g. 16 or 8,4; 0: none",
+    )
+    group.add_argument(
+        "--activation",
+        choices=("sigmoid", "tanh", "relu", "leaky_relu", "identity"),
+        help="activation of the hidden layers",
+    )
+    group.add_argument("--epochs", type=_count, help="most passes over the rows")
+    group.add_argument("--lr", type=_nonnegative, help="learning rate")
+    group.add_argument(
+        "--optimizer", choices=("sgd", "momentum", "nesterov", "adam"), help="update rule"
+    )
+    group.add_argument(
+        "--batch-size", type=_batch, metavar="N", help="rows per step, or 'full' (one step)"
+    )
+    group.add_argument("--l2", type=_nonnegative, help="weight decay (L2 penalty)")
+    group.add_argument("--seed", type=_count, help="random seed (default 1)")
+    group.add_argument(
+        "--validation",
+        type=_fraction,
+        metavar="FRACTION",
+        help="share of the known rows held out for early stopping",
+    )
+    group.add_argument(
+        "--patience", type=_positive_int, metavar="N", help="stop after N epochs without progress"
+    )
+    return training
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    batch = args.batch_size
+    settings = {
+        "hidden": args.hidden,
+        "activation": args.activation,
+        "epochs": args.epochs,
+        "lr": args.lr,
+        "optimizer": args.optimizer,
+        "batch_size": None if batch == 0 else batch,
+        "l2": args.l2,
+        "seed": args.seed,
+        "validation": args.validation,
+        "patience": args.patience,
+    }
+    if batch == 0:  # "full" must override a preset's mini-batches, so None cannot say it
+        settings["shuffle"] = False
+    settings = {key: value for key, value in settings.items() if value is not None}
+    if batch == 0:
+        settings["batch_size"] = None
+    return settings
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def _read(source: str | None, args: argparse.Namespace) -> Table:
+    sep, header = getattr(args, "sep", None), getattr(args, "header", None)
+    if source is None:
+        return parse_table(TUTORIAL_TABLE, "<tutorial>", sep=sep, header=header)
+    return read_table(source, sep=sep, header=header)
+
+
+def _fit(table: Table, args: argparse.Namespace) -> TableModel:
+    model = TableModel(preset=args.preset, **_settings(args))
+    trainer = None
+    if getattr(args, "explain", False) or getattr(args, "plot", None):
+        trainer = _narrated_trainer(model, args)
+    progress = _Progress(args)
+    try:
+        model.fit(
+            table, outputs=args.outputs, target=args.target, callback=progress, trainer=trainer
+        )
+    finally:
+        progress.close()
+    return model
+
+
+def _narrated_trainer(
+    model: TableModel, args: argparse.Namespace
+) -> Callable[[Network, Any, Any, Any], History]:
+    from glassnet.cli_explain import solve_training
+
+    def train(net: Network, X: Any, Y: Any, X_new: Any) -> History:
+        args.epochs = model.settings_.epochs
+        args.seed = model.settings_.seed
+        return solve_training(net, X, Y, X_new, args)
+
+    return train
 
 
 def _solve(args: argparse.Namespace) -> int:
-    if args.table is None:
-        text, path = TUTORIAL_TABLE, "<tutorial>"
-    elif args.table == "-":
-        text, path = sys.stdin.read(), "<stdin>"
-    else:
-        path = args.table
-        try:
-            with open(path, encoding="utf-8-sig") as handle:
-                text = handle.read()
-        except (FileNotFoundError, IsADirectoryError):
-            raise InputNotFoundError(f"{path}: no such file") from None
-    rows, _ = _read_simple_table(text, path)
-    known = [row for row in rows if row[-1] != "?"]
-    if not known:
-        raise TableFormatError("no row has a known output to learn from", path)
-    X = np.array([[float(cell) for cell in row[:-1]] for row in known])
-    y = np.array([[float(row[-1])] for row in known])
-    net = Network(
-        [Dense(X.shape[1], 1, activation="sigmoid", bias=False)],
-        loss="sse",
-        optimizer=SGD(lr=args.lr),
-        init="uniform",
-        rng=np.random.RandomState(args.seed),
-    )
-    unknown = [[float(cell) for cell in row[:-1]] for row in rows if row[-1] == "?"]
-    solve_training(net, X, y, np.array(unknown).reshape(-1, X.shape[1]), args)
-    for row in rows:
-        if row[-1] == "?":
-            answer = net.predict([float(cell) for cell in row[:-1]])[0, 0]
-            print(" ".join(row[:-1]), f"{answer:.8f}")
-        else:
-            print(" ".join(row))
+    _check_writable(args.save)
+    _check_writable(args.output)
+    table = _read(args.table, args)
+    model = _fit(table, args)
+    if args.save:
+        model.save(args.save)
+    _emit(args, _filled_text(model, table, False), _filled_json(model, table, "solve", False))
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    _check_writable(args.model_out)
+    table = _read(args.table, args)
+    model = _fit(table, args)
+    model.save(args.model_out)
+    document = {"command": "train", "model": args.model_out, **_summary(model)}
+    lines = [f"saved {args.model_out}", *_summary_lines(model)]
+    _emit(args, "".join(line + "\n" for line in lines), document)
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    _check_writable(args.output)
+    model = TableModel.load(args.model)
+    table = read_table(args.table, sep=args.sep, header=args.header)
+    _emit(
+        args,
+        _filled_text(model, table, args.all),
+        _filled_json(model, table, "predict", args.all),
+    )
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    model = TableModel.load(args.model)
+    table = read_table(args.table, sep=args.sep, header=args.header)
+    scores = model.evaluate(table)
+    document = {"command": "evaluate", "task": model.task_, **scores}
+    _emit(args, _scores_text(model, scores), document)
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from glassnet.io import read_metadata
+
+    document = read_metadata(args.model)
+    _emit(args, _info_text(args.model, document), {"command": "info", **document})
+    return 0
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def _emit(args: argparse.Namespace, text: str, document: dict[str, Any]) -> None:
+    """Write the result: JSON or text, to ``--output`` (atomically) or stdout."""
+    if args.json:
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    path = getattr(args, "output", None)
+    if path:
+        from glassnet.io import write_atomically
+
+        write_atomically(path, text.encode("utf-8"))
+        if not args.quiet:
+            print(f"wrote {path}", file=sys.stderr)
+        return
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _filled_text(model: TableModel, table: Table, all_rows: bool) -> str:
+    rows = model.fill(table, all_rows=all_rows)
+    header = _header_for(model, table)
+    notes = [""] * len(rows)
+    if model.task_ == MULTICLASS:
+        confidence = model.confidence(table)
+        changed = _answered_rows(model, table, all_rows)
+        notes = [f"  # p={confidence[i]:.4f}" if i in changed else "" for i in range(len(rows))]
+    lines = write_table(rows, header, table.sep).split("\n")
+    offset = 0 if header is None else 1
+    for i, note in enumerate(notes):
+        lines[i + offset] += note
+    return "\n".join(lines)
+
+
+def _header_for(model: TableModel, table: Table) -> list[str] | None:
+    """The header to print: the table's own if it names each column, the model's for inputs.
+
+    A two-name group header such as the tutorial's ``Input Output`` is left out.
+    """
+    if table.header is None or len(table.header) != table.n_columns:
+        return None
+    if table.n_columns == len(model.columns_):
+        return table.header
+    return list(model.columns_)
+
+
+def _answered_rows(model: TableModel, table: Table, all_rows: bool) -> set[int]:
+    if all_rows or table.n_columns != len(model.columns_):
+        return set(range(table.n_rows))
+    positions = [spec["position"] for spec in model.outputs_]
+    return {i for i, row in enumerate(table.rows) if any(row[j] == MISSING for j in positions)}
+
+
+def _filled_json(model: TableModel, table: Table, command: str, all_rows: bool) -> dict[str, Any]:
+    P = model.predict(table)
+    answers = model.answers(table)
+    rows = []
+    for i in sorted(_answered_rows(model, table, all_rows)):
+        entry: dict[str, Any] = {"line": table.lines[i], "cells": table.rows[i]}
+        if model.task_ == MULTICLASS:
+            assert model.classes_ is not None
+            entry["answer"] = answers[i][0]
+            entry["probabilities"] = dict(zip(model.classes_, P[i].tolist(), strict=True))
+        else:
+            names = [spec["name"] for spec in model.outputs_]
+            key = "values" if model.task_ == REGRESSION else "probabilities"
+            entry[key] = dict(zip(names, P[i].tolist(), strict=True))
+        rows.append(entry)
+    return {
+        "command": command,
+        **_summary(model),
+        "answers": rows,
+        "table": model.fill(table, all_rows=all_rows),
+    }
+
+
+def _summary(model: TableModel) -> dict[str, Any]:
+    metadata = model.metadata()
+    return {key: metadata[key] for key in ("task", "columns", "classes", "settings", "metrics")}
+
+
+def _summary_lines(model: TableModel) -> list[str]:
+    settings, metrics = model.settings_, model.metrics_
+    layers = " -> ".join(
+        str(n) for n in (model.net_.n_inputs, *settings.hidden, model.net_.n_outputs)
+    )
+    score = (
+        f"R² {metrics['r2']:.4f}"
+        if model.task_ == REGRESSION
+        else f"accuracy {metrics['accuracy']:.4f}"
+    )
+    return [
+        f"task: {_task_words(model.task_)}; network {layers}; {settings.preset} recipe",
+        f"trained {metrics['epochs']} epochs on {metrics['rows']} rows; {score} on them",
+    ]
+
+
+def _task_words(task: str) -> str:
+    return {
+        "binary": "classifier of 0/1 outputs (sigmoid)",
+        "multiclass": "classifier of labels (softmax)",
+        "regression": "regression (identity output)",
+    }.get(task, task)
+
+
+def _scores_text(model: TableModel, scores: dict[str, Any]) -> str:
+    lines = [f"rows: {scores['rows']}", f"loss: {scores['loss']:.6g}"]
+    if model.task_ == REGRESSION:
+        lines += [
+            f"R²: {scores['r2']:.4f}",
+            f"MAE: {scores['mae']:.6g}",
+            f"MSE: {scores['mse']:.6g}",
+        ]
+        if len(scores["per_output"]) > 1:
+            lines += [
+                f"  {entry['name']}: R² {entry['r2']:.4f}, MAE {entry['mae']:.6g}"
+                for entry in scores["per_output"]
+            ]
+        return "".join(line + "\n" for line in lines)
+    correct = round(scores["accuracy"] * scores["rows"])
+    lines.append(f"accuracy: {scores['accuracy']:.4f} ({correct} of {scores['rows']})")
+    matrices = scores["confusion"]
+    if model.task_ != MULTICLASS and len(model.outputs_) > 1:
+        for spec, matrix in zip(model.outputs_, matrices, strict=True):
+            lines.append(f"confusion matrix of {spec['name']} (rows: true, columns: predicted):")
+            lines += _matrix_lines(["0", "1"], matrix)
+    else:
+        lines.append("confusion matrix (rows: true, columns: predicted):")
+        lines += _matrix_lines(scores["classes"], matrices)
+    return "".join(line + "\n" for line in lines)
+
+
+def _matrix_lines(labels: list[str], matrix: list[list[int]]) -> list[str]:
+    width = max(5, *(len(label) for label in labels), *(len(str(n)) for row in matrix for n in row))
+    lines = [" " * (width + 2) + " ".join(label.rjust(width) for label in labels)]
+    for label, row in zip(labels, matrix, strict=True):
+        lines.append(f"  {label.rjust(width)} " + " ".join(str(n).rjust(width) for n in row))
+    return lines
+
+
+def _info_text(path: str, document: dict[str, Any]) -> str:
+    lines = [
+        f"model: {path}",
+        f"format: {document['format']} version {document['format_version']}, written by "
+        f"glassnet {document['glassnet_version']}",
+    ]
+    layers = document["layers"]
+    for index, layer in enumerate(layers, start=1):
+        bias = "" if layer["bias"] else ", no bias"
+        lines.append(
+            f"layer {index}: {layer['n_in']} -> {layer['n_out']} {layer['activation']}{bias}"
+        )
+    optimizer = document["optimizer"]
+    config = ", ".join(f"{key}={value}" for key, value in optimizer["config"].items())
+    lines += [
+        f"parameters: {document['n_parameters']} ({document['dtype']})",
+        f"loss: {document['loss']}; optimizer: {optimizer['name']}({config})",
+    ]
+    metadata = document.get("metadata") or {}
+    if metadata.get("kind") == "glassnet.table_model":
+        lines.append(f"task: {_task_words(metadata['task'])}")
+        for spec in metadata["inputs"]:
+            kind = spec["kind"]
+            if kind == "label":
+                detail = f"label, one-hot over {', '.join(spec['categories'])}"
+            else:
+                detail = f"number, scaled as (x - {spec['mean']:.6g}) / {spec['scale']:.6g}"
+            lines.append(f"input {spec['name']}: {detail}")
+        for spec in metadata["outputs"]:
+            detail = ""
+            if "mean" in spec:
+                detail = f" (scaled as (y - {spec['mean']:.6g}) / {spec['scale']:.6g})"
+            lines.append(f"output {spec['name']}{detail}")
+        if metadata.get("classes"):
+            lines.append(f"classes: {', '.join(metadata['classes'])}")
+        settings = metadata["settings"]
+        lines.append("settings: " + ", ".join(f"{key}={value}" for key, value in settings.items()))
+        metrics = metadata["metrics"]
+        lines.append(
+            "metrics: "
+            + ", ".join(
+                f"{key}={value:.6g}" if isinstance(value, float) else f"{key}={value}"
+                for key, value in metrics.items()
+            )
+        )
+    elif metadata:
+        lines.append(f"metadata: {json.dumps(metadata, ensure_ascii=False)}")
+    return "".join(line + "\n" for line in lines)
+
+
+class _Progress:
+    """Epoch and loss on stderr, rewritten in place, only when stderr is a terminal."""
+
+    def __init__(self, args: argparse.Namespace, stream: TextIO | None = None) -> None:
+        self.stream = sys.stderr if stream is None else stream
+        self.active = not args.quiet and _isatty(self.stream)
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, epoch: int, net: Network, history: History) -> None:
+        now = time.monotonic()
+        if not self.active or now - self.last < 0.2:
+            return
+        self.last = now
+        line = f"epoch {epoch}: loss {history.loss[-1]:.6g}"
+        if history.val_loss:
+            line += f", validation loss {history.val_loss[-1]:.6g}"
+        self.stream.write("\r" + line.ljust(60))
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _check_writable(path: str | None) -> None:
+    """Fail before training when an output clearly cannot be written (nothing is touched)."""
+    if not path:
+        return
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise OutputError(f"cannot write {path}: it is a directory; give a file name")
+    if not os.path.isdir(folder):
+        raise OutputError(
+            f"cannot write {path}: directory {folder} does not exist; create it first"
+        )
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"cannot write {path}: directory {folder} is not writable")
+
+
+# -- parser and main ------------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every subcommand."""
+    """Return the argument parser with every subcommand (hooks included)."""
     parser = argparse.ArgumentParser(
-        prog="glassnet", description="Neural networks you can see through."
+        prog="glassnet",
+        description="Neural networks you can see through: fill in the '?' of a table.",
+        formatter_class=_Formatter,
+        epilog=EXAMPLES["glassnet"] + "\n\n" + EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    commands = parser.add_subparsers(dest="command", required=True)
-    solve = commands.add_parser(
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common, tables, outputs, training = (
+        _common_options(),
+        _table_options(),
+        _output_options(),
+        _training_options(),
+    )
+
+    def add(name: str, help_text: str, description: str, parents: list[Any]) -> Any:
+        epilog = EXAMPLES[name]
+        if training in parents:
+            epilog += "\n\n" + TASK_RULE + "\n\n" + DEFAULTS_RULE
+        return commands.add_parser(
+            name,
+            help=help_text,
+            description=description,
+            epilog=epilog,
+            parents=parents,
+            formatter_class=_Formatter,
+        )
+
+    solve = add(
         "solve",
-        help="fill in the '?' of a table",
-        description="Train on the rows with a known output and fill in each '?'.",
+        "fill in the '?' of a table",
+        "Train on the rows whose outputs are known and print the table with each '?' filled in.",
+        [common, tables, outputs, training],
     )
     solve.add_argument(
         "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
     )
-    solve.add_argument("--epochs", type=int, default=10_000)
-    solve.add_argument("--lr", type=float, default=1.0)
-    solve.add_argument("--seed", type=int, default=1)
+    solve.add_argument("--save", metavar="MODEL", help="also save the model (.safetensors)")
+    solve.add_argument("-o", "--output", metavar="FILE", help="write the table here, not stdout")
+    solve.add_argument("--json", action="store_true", help="print one JSON document")
     solve.set_defaults(run=_solve)
-    add_solve_options(solve)  # --explain, --plot
-    register(commands)  # explain, plot, animate
+    for module, function in SOLVE_OPTION_HOOKS:
+        getattr(importlib.import_module(module), function)(solve)
+
+    train = add(
+        "train",
+        "train a model on a table and save it",
+        "Train on the rows whose outputs are known and save the model to one .safetensors file.",
+        [common, tables, outputs, training],
+    )
+    train.add_argument("table", help="table file, '-' for stdin")
+    train.add_argument(
+        "-o", "--output", dest="model_out", metavar="MODEL", required=True, help="model file"
+    )
+    train.add_argument("--json", action="store_true", help="print one JSON document")
+    train.set_defaults(run=_train)
+
+    predict = add(
+        "predict",
+        "fill in a table's '?' with a saved model",
+        "Fill in the '?' output cells of a table (columns as in training, or the inputs only).",
+        [common, tables],
+    )
+    predict.add_argument("model", help="model file (.safetensors)")
+    predict.add_argument("table", help="table file, '-' for stdin")
+    predict.add_argument("--all", action="store_true", help="answer every row, not only '?'")
+    predict.add_argument("-o", "--output", metavar="FILE", help="write the table here, not stdout")
+    predict.add_argument("--json", action="store_true", help="print one JSON document")
+    predict.set_defaults(run=_predict)
+
+    evaluate = add(
+        "evaluate",
+        "score a saved model on a table",
+        "Score a model on the rows whose outputs are known: loss, accuracy and confusion matrix "
+        "for classifiers, R², MAE and MSE for regression.",
+        [common, tables],
+    )
+    evaluate.add_argument("model", help="model file (.safetensors)")
+    evaluate.add_argument("table", help="table file, '-' for stdin")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON document")
+    evaluate.set_defaults(run=_evaluate)
+
+    info = add(
+        "info",
+        "show what a model file holds",
+        "Show a model's architecture, columns, encodings, training settings and metrics.",
+        [common],
+    )
+    info.add_argument("model", help="model file (.safetensors)")
+    info.add_argument("--json", action="store_true", help="print the file's JSON document")
+    info.set_defaults(run=_info)
+
+    for module, function in COMMAND_HOOKS:
+        getattr(importlib.import_module(module), function)(commands)
     return parser
 
 
+EXAMPLES = {
+    "glassnet": """\
+examples:
+  glassnet solve                           # the tutorial's puzzle: 1 0 0 -> 0.99993704
+  glassnet solve data.csv --hidden 16      # fill in the '?' of your table
+  glassnet train data.csv -o model.safetensors
+  glassnet predict model.safetensors new.csv
+  glassnet evaluate model.safetensors test.csv
+  glassnet info model.safetensors
+
+run 'glassnet COMMAND --help' for a command's options.""",
+    "solve": """\
+examples:
+  glassnet solve                           # the tutorial's table, built in
+  glassnet solve table.txt                 # a whitespace table like the tutorial's
+  cat table.txt | glassnet solve -         # the same from stdin
+  glassnet solve data.csv --hidden 16 --save model.safetensors
+  glassnet solve data.tsv --target price --json""",
+    "train": """\
+examples:
+  glassnet train data.csv -o model.safetensors
+  glassnet train data.csv -o model.safetensors --hidden 8,4 --activation relu --epochs 500""",
+    "predict": """\
+examples:
+  glassnet predict model.safetensors new.csv          # fill the '?' rows
+  glassnet predict model.safetensors new.csv --all    # answer every row
+  glassnet predict model.safetensors - < inputs.txt   # inputs only: outputs are appended""",
+    "evaluate": """\
+examples:
+  glassnet evaluate model.safetensors test.csv
+  glassnet evaluate model.safetensors test.csv --json""",
+    "info": """\
+examples:
+  glassnet info model.safetensors
+  glassnet info model.safetensors --json""",
+}
+
+EXIT_CODES = """\
+exit codes: 0 ok, 1 training diverged, 2 usage, 65 bad data or model file,
+66 missing input, 70 internal error, 73 cannot write output."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; return the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``glassnet``; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    int
+        0 ok, 1 training diverged, 2 usage, 65 bad data or model file, 66 missing input,
+        70 internal error, 73 cannot write output.
+    """
     try:
-        return int(args.run(args))
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version and usage errors
+        return exit_.code if isinstance(exit_.code, int) else 2
+    debug, quiet = bool(getattr(args, "debug", False)), bool(getattr(args, "quiet", False))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.showwarning = _warning_printer(quiet)
+            return int(args.run(args))
     except GlassnetError as error:
-        if args.debug:
-            raise
-        print(f"glassnet: error: {error}", file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        print(f"glassnet: error: {_one_line(error)}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except KeyboardInterrupt:
+        print("glassnet: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: one line, a request to report it
+        if debug:
+            traceback.print_exc()
+        print(
+            f"glassnet: internal error: {type(error).__name__}: {_one_line(error)}; please "
+            f"report this at {ISSUES_URL} (run with --debug to see the traceback)",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
+
+
+def _warning_printer(quiet: bool) -> Callable[..., None]:
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if not quiet:
+            print(f"glassnet: warning: {_one_line(message)}", file=sys.stderr)
+
+    return show
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the final flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

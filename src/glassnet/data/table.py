@@ -13,7 +13,7 @@ import math
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from typing import Any
 
@@ -95,7 +95,7 @@ class Table:
     path: str = "<string>"
     sep: str = " "
     header_line: int | None = None
-    _numbers: dict[int, Array] = field(default_factory=dict, repr=False, compare=False)
+    _numbers: dict[int, Array] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
@@ -134,6 +134,14 @@ class Table:
             values = [math.nan if cell == MISSING else float(cell) for cell in self.cells(column)]
             self._numbers[column] = np.array(values, dtype=np.float64)
         return self._numbers[column].copy()
+
+    def take(self, rows: Sequence[int]) -> Table:
+        """Return a table of the given rows (0-based indices), in that order."""
+        return replace(
+            self,
+            rows=[self.rows[i] for i in rows],
+            lines=[self.lines[i] for i in rows],
+        )
 
     def error(
         self, message: str, row: int | None = None, column: int | None = None
