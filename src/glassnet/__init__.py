@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from glassnet._version import __version__
 from glassnet.activations import get_activation
+from glassnet.data import parse_table, read_table, write_table
 from glassnet.errors import (
     ConfigurationError,
     ConvergenceWarning,
@@ -26,6 +27,7 @@ from glassnet.losses import get_loss
 from glassnet.network import Network
 from glassnet.optimizers import SGD, Adam
 from glassnet.pytorch import from_torch
+from glassnet.tables import TableModel
 from glassnet.training import History
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "OutputError",
     "ShapeError",
     "TableFormatError",
+    "TableModel",
     "TrainingDivergedError",
     "__version__",
     "from_torch",
@@ -50,5 +53,8 @@ __all__ = [
     "get_loss",
     "load",
     "load_with_metadata",
+    "parse_table",
+    "read_table",
     "save",
+    "write_table",
 ]
