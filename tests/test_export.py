@@ -11,6 +11,7 @@ import pytest
 from onnx.reference import ReferenceEvaluator
 
 import glassnet as gn
+from glassnet import export
 from glassnet.export import IR_VERSION, OPSET
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax"]
@@ -127,3 +128,90 @@ def test_to_onnx_unwritable_path_raises_output_error(rng, tmp_path):
     net = random_network(rng, "tanh", "identity", "float64")
     with pytest.raises(gn.OutputError, match="cannot write"):
         net.to_onnx(tmp_path / "missing" / "model.onnx")
+
+
+# -- table models: the encodings inside the graph ------------------------------------------------
+
+
+def table_text(rng: np.random.Generator, task: str, n_rows: int = 40) -> str:
+    """A table with a number column, a label column and the outputs the task needs."""
+    colours = ["red", "green", "blue"]
+    lines = ["size colour weight " + {"regression": "price cost"}.get(task, "answer")]
+    for _ in range(n_rows):
+        size, colour, weight = rng.uniform(0, 10), rng.choice(colours), rng.normal(70, 15)
+        if task == "binary":
+            outputs = str(int(size > 5))
+        elif task == "multiclass":
+            outputs = ["small", "medium", "large"][int(size // 3.4)]
+        else:
+            outputs = f"{3 * size + weight:.3f} {size * 100 + 7:.3f}"
+        lines.append(f"{size:.3f} {colour} {weight:.3f} {outputs}")
+    return "\n".join(lines) + "\n"
+
+
+def raw_feeds(table: gn.data.Table, dtype: str = "float64") -> dict[str, np.ndarray]:
+    feeds = {}
+    for j, name in enumerate(table.names[:3]):
+        cells = np.array([row[j] for row in table.rows], dtype=object).reshape(-1, 1)
+        feeds[name] = cells if name == "colour" else cells.astype(dtype)
+    return feeds
+
+
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_table_model_to_onnx_reads_raw_columns(rng, task):
+    table = gn.parse_table(table_text(rng, task))
+    outputs = 2 if task == "regression" else 1
+    model = gn.TableModel(epochs=30, validation=0.0).fit(table, outputs=outputs)
+    assert model.task_ == task
+    onnx_model = export.table_model_to_onnx(model)
+    assert [i.name for i in onnx_model.graph.input] == ["size", "colour", "weight"]
+    ops = {node.op_type for node in onnx_model.graph.node}
+    assert {"OneHotEncoder", "Sub", "Div", "Concat"} <= ops  # scaling and one-hot in the graph
+    expected = model.predict(table)
+    for outputs in run_raw(onnx_model, raw_feeds(table)):  # reference evaluator, onnxruntime
+        np.testing.assert_allclose(outputs[0], expected, rtol=1e-12, atol=1e-12)
+        if task == "multiclass":
+            assert outputs[1].tolist() == [answer[0] for answer in model.answers(table)]
+        else:
+            assert len(outputs) == 1
+
+
+def run_raw(model, feeds) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    reference = ReferenceEvaluator(model).run(None, feeds)
+    session = onnxruntime.InferenceSession(
+        model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    return reference, session.run(None, feeds)
+
+
+def test_table_model_to_onnx_float32_and_saved_models(rng, tmp_path):
+    table = gn.parse_table(table_text(rng, "regression"))
+    model = gn.TableModel(epochs=30, validation=0.0).fit(table, outputs=2)
+    model.save(tmp_path / "model.safetensors")
+    loaded = gn.TableModel.load(tmp_path / "model.safetensors")
+    onnx_model = export.table_model_to_onnx(loaded, tmp_path / "model.onnx", dtype="float32")
+    assert onnx.load(str(tmp_path / "model.onnx")) == onnx_model
+    _, (runtime,) = run_raw(onnx_model, raw_feeds(table, "float32"))
+    assert runtime.dtype == np.float32
+    expected = model.predict(table)
+    np.testing.assert_allclose(runtime, expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max())
+
+
+def test_table_model_to_onnx_unknown_label_is_an_error(rng):
+    table = gn.parse_table(table_text(rng, "binary"))
+    onnx_model = export.table_model_to_onnx(gn.TableModel(epochs=5).fit(table))
+    feeds = raw_feeds(table)
+    feeds["colour"][0, 0] = "purple"
+    session = onnxruntime.InferenceSession(
+        onnx_model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    with pytest.raises(Exception, match="Unknown Category"):
+        session.run(None, feeds)
+
+
+def test_table_model_to_onnx_renames_outputs_that_clash_with_columns():
+    table = gn.parse_table("Y label class\n1 a x\n2 b y\n3 a z\n4 b x\n")
+    model = gn.TableModel(epochs=5).fit(table)
+    onnx_model = export.table_model_to_onnx(model)
+    assert [i.name for i in onnx_model.graph.input] == ["Y", "label"]
+    assert [o.name for o in onnx_model.graph.output] == ["Y_", "label_"]
