@@ -9,6 +9,7 @@ from __future__ import annotations
 from glassnet._version import __version__
 from glassnet.activations import get_activation
 from glassnet.data import parse_table, read_table, write_table
+from glassnet.ensemble import Ensemble
 from glassnet.errors import (
     ConfigurationError,
     ConvergenceWarning,
@@ -36,6 +37,7 @@ __all__ = [
     "ConfigurationError",
     "ConvergenceWarning",
     "Dense",
+    "Ensemble",
     "GlassnetError",
     "History",
     "InputNotFoundError",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -172,9 +172,19 @@ class Rewind:
         Whether an epoch is one ``step(X, Y)`` and nothing else changes the weights.
     """
 
-    def __init__(self, step: TrainingStep, X: Array, Y: Array, replayable: bool) -> None:
+    def __init__(
+        self,
+        step: Callable[[Array, Array], float],
+        X: Array,
+        Y: Array,
+        replayable: bool,
+        params: list[Array] | None = None,
+        owner: Any = None,
+    ) -> None:
         self.step, self.X, self.Y = step, X, Y
-        self.params = [param for param, _ in step.pairs]
+        # What the step updates, and what holds its ``optimizer``: a TrainingStep's by default.
+        self.params = params if params is not None else [p for p, _ in step.pairs]  # type: ignore[attr-defined]
+        self.owner = owner if owner is not None else step.net  # type: ignore[attr-defined]
         # A save costs O(weights) and a step O(rows · weights): saving every ~256 rows' worth of
         # steps keeps both the saving and the worst replay small.
         self.every = max(1, min(256, 4096 // X.shape[0])) if replayable else 1
@@ -191,7 +201,7 @@ class Rewind:
             saved = self._slots.pop(0)[1]
             for keep, param in zip(saved, self.params, strict=True):
                 np.copyto(keep, param)
-        optimizer = copy.deepcopy(self.step.net.optimizer) if self.every > 1 else None
+        optimizer = copy.deepcopy(self.owner.optimizer) if self.every > 1 else None
         self._slots.append((epoch, saved, optimizer))
         return epoch + self.every
 
@@ -203,11 +213,11 @@ class Rewind:
         if start == epoch:
             return
         assert optimizer is not None, "a replay needs the saved optimizer state"
-        net = self.step.net
-        current, net.optimizer = net.optimizer, optimizer
+        owner = self.owner  # replay with a copy of the saved state, which may be needed again
+        current, owner.optimizer = owner.optimizer, copy.deepcopy(optimizer)
         try:
             with np.errstate(over="ignore", invalid="ignore"):
                 for _ in range(epoch - start):
                     self.step(self.X, self.Y)
         finally:
-            net.optimizer = current
+            owner.optimizer = current

@@ -1,0 +1,529 @@
+"""Many networks of one shape trained at once: seeds, ensembles, sweeps and their agreement.
+
+``Ensemble`` holds K copies of a network, each drawn from its own seed, and trains them together:
+every weight array gains a member axis, so one NumPy call updates all K. Member k ends exactly as
+``Network(layers, ..., rng=seeds[k]).fit(...)`` would (to rounding: one big matrix product may sum
+in another order than K small ones). Then ``predict`` gives every member's answer and ``votes`` /
+``agreement`` say how many members agree. Layout: activations are (n, K, o) so the first layer is
+one matrix product ``X @ W`` with W viewed as (i, K·o); letters as in ``layers.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from glassnet._types import Array
+from glassnet.errors import (
+    ConfigurationError,
+    ConvergenceWarning,
+    ShapeError,
+    TrainingDivergedError,
+)
+from glassnet.initializers import as_rng
+from glassnet.layers import Dense
+from glassnet.losses import sum_of_squares
+from glassnet.network import Network
+from glassnet.optimizers import Optimizer
+from glassnet.steps import Rewind
+from glassnet.training import History
+
+__all__ = ["Ensemble"]
+
+_LOSSES = ("sse", "mse", "binary_crossentropy", "categorical_crossentropy")
+
+
+class Ensemble:
+    """K networks of one architecture, each from its own seed, trained together.
+
+    Parameters
+    ----------
+    layers : sequence of Dense
+        The architecture, as for ``Network``; the layers themselves are copied, never trained.
+    seeds : int or sequence
+        Either a count K (members seeded 0 … K−1) or one ``rng`` per member: ints,
+        ``np.random.Generator`` or ``np.random.RandomState`` objects.
+    loss, optimizer, init, dtype
+        As for ``Network``; every member gets its own copy of the optimizer's state. The loss
+        must be a built-in one (sse, mse, or cross-entropy after a sigmoid / softmax output).
+
+    Attributes
+    ----------
+    n_members : int
+    template : Network
+        The shared architecture, loss and optimizer settings (its own weights are unused).
+    weights : list of ndarray of shape (K, n_in, n_out)
+        Every member's weights, layer by layer (views: writable in place).
+    biases : list of (ndarray of shape (K, n_out) or None)
+    rngs : list
+        Each member's random stream, continued from its weight draws (used by ``shuffle``).
+    diverged : ndarray of int, shape (K,)
+        For each member, the epoch where its loss became inf or NaN (it then keeps its last
+        finite weights and stops learning), or 0.
+    history : History or None
+        The mean loss over members, per epoch, of the last ``fit``.
+
+    Examples
+    --------
+    A thousand tutorial neurons, each from its own legacy seed, asked about the tutorial's "?":
+
+    >>> import glassnet as gn
+    >>> X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]])
+    >>> y = np.array([[0, 1, 1, 0]]).T
+    >>> ensemble = gn.Ensemble([gn.Dense(3, 1, activation="sigmoid", bias=False)],
+    ...                        seeds=[np.random.RandomState(s) for s in range(1000)],
+    ...                        loss="sse", optimizer=gn.SGD(lr=1.0), init="uniform")
+    >>> _ = ensemble.fit(X, y, epochs=10_000)
+    >>> ensemble.votes([[1, 0, 0]])  # members answering 0, members answering 1
+    array([[   0, 1000]])
+    >>> print(f"{ensemble.predict([[1, 0, 0]])[1, 0, 0]:.8f}")  # member 1 is the tutorial
+    0.99993704
+    """
+
+    def __init__(
+        self,
+        layers: Sequence[Dense],
+        seeds: int | Sequence[Any],
+        loss: Any = None,
+        optimizer: Optimizer | str | None = None,
+        init: str = "auto",
+        dtype: str = "float64",
+    ) -> None:
+        self.template = Network(copy.deepcopy(list(layers)), loss, optimizer, init, 0, dtype)
+        if self.template.loss.name not in _LOSSES or (
+            self.template.loss.fused_activation is not None and not self.template.fused
+        ):
+            raise ConfigurationError(
+                f"an ensemble needs sse, mse, or cross-entropy after its matching output "
+                f"activation; got {self.template.loss.name!r} after "
+                f"{self.template.layers[-1].activation.name!r}"
+            )
+        if isinstance(seeds, int | np.integer) and not isinstance(seeds, bool):
+            seeds = range(int(seeds))
+        seeds = list(seeds)  # type: ignore[arg-type]
+        if not seeds:
+            raise ConfigurationError("an ensemble needs at least one member, got 0 seeds")
+        self.n_members = K = len(seeds)
+        self.rngs = [as_rng(seed) for seed in seeds]
+        self.optimizer = copy.deepcopy(self.template.optimizer)
+        self.dtype = self.template.dtype
+        shapes = [(layer.n_in, layer.n_out) for layer in self.template.layers]
+        # The first layer is stored (i, K, o) so that X @ W is one product; the rest (K, i, o).
+        first_i, first_o = shapes[0]
+        self._W0 = np.empty((first_i, K, first_o), dtype=self.dtype)
+        self.weights: list[Array] = [self._W0.transpose(1, 0, 2)]
+        self.weights += [np.empty((K, i, o), dtype=self.dtype) for i, o in shapes[1:]]
+        self.biases: list[Array | None] = [
+            np.zeros((K, o), dtype=self.dtype) if layer.bias is not None else None
+            for layer, (_, o) in zip(self.template.layers, shapes, strict=True)
+        ]
+        draw = copy.deepcopy(self.template.layers)
+        for k, rng in enumerate(self.rngs):  # each member draws exactly as its Network would
+            for index, layer in enumerate(draw):
+                layer.initialize(rng, init, self.dtype.name)
+                self.weights[index][k] = layer.weights
+        self.diverged = np.zeros(K, dtype=int)
+        self.history: History | None = None
+        self._buffer_sets: dict[tuple[int, ...], list[dict[str, Array]]] = {}
+        self._grads: list[dict[str, Array]] = []  # per layer: "W" (as stored), "b"
+        self._pairs: list[tuple[Array, Array]] = []  # (param, grad) in Network order
+        for index, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            param = self._W0 if index == 0 else W
+            grad = {"W": np.zeros_like(param)}
+            self._pairs.append((param, grad["W"]))
+            if index == 0:
+                grad["W3"] = grad["W"].transpose(1, 0, 2)  # (K, i, o) view of (i, K, o)
+            if b is not None:
+                grad["b"] = np.zeros_like(b)
+                self._pairs.append((b, grad["b"]))
+            self._grads.append(grad)
+
+    # -- structure -----------------------------------------------------------------------------
+
+    @property
+    def layers(self) -> list[Dense]:
+        """The template's layers: the architecture every member shares."""
+        return self.template.layers
+
+    def member(self, k: int) -> Network:
+        """Return member ``k`` as a standalone ``Network`` (a copy of its weights).
+
+        Examples
+        --------
+        >>> import glassnet as gn
+        >>> ensemble = gn.Ensemble([gn.Dense(2, 1)], seeds=[7, 8], loss="mse")
+        >>> alone = gn.Network([gn.Dense(2, 1)], loss="mse", rng=8)
+        >>> bool((ensemble.member(1).layers[0].weights == alone.layers[0].weights).all())
+        True
+        """
+        if not -self.n_members <= k < self.n_members:
+            raise ShapeError(f"expected a member index below {self.n_members}, got {k}")
+        net = self.template.copy()
+        net.rng = copy.deepcopy(self.rngs[k])
+        net.optimizer = copy.deepcopy(self.template.optimizer)
+        for layer, W, b in zip(net.layers, self.weights, self.biases, strict=True):
+            layer.weights[...] = W[k]
+            if b is not None and layer.bias is not None:
+                layer.bias[...] = b[k]
+        return net
+
+    def parameters(self) -> list[tuple[Array, int]]:
+        """Return (param, member axis) for every stacked parameter, in ``Network`` order."""
+        found: list[tuple[Array, int]] = []
+        for index, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            found.append((self._W0, 1) if index == 0 else (W, 0))
+            if b is not None:
+                found.append((b, 0))
+        return found
+
+    def __repr__(self) -> str:
+        return f"Ensemble({self.n_members} members of {self.template!r})"
+
+    # -- computing -------------------------------------------------------------------------------
+
+    def _forward(self, X: Array, keep: list[tuple[Array, Array, Array]] | None = None) -> Array:
+        """All members' outputs (n, K, o) for ``X`` (n, i) shared or (K, n, i) per member."""
+        A = X
+        for index, (layer, W, b) in enumerate(
+            zip(self.template.layers, self.weights, self.biases, strict=True)
+        ):
+            if index == 0 and A.ndim == 2:
+                n = A.shape[0]
+                Z = np.dot(A, self._W0.reshape(layer.n_in, -1)).reshape(n, self.n_members, -1)
+            elif index == 0:  # per-member rows: (K, n, i) @ (K, i, o)
+                Z = np.matmul(A, W).transpose(1, 0, 2)
+            else:
+                Z = np.matmul(A.transpose(1, 0, 2), W).transpose(1, 0, 2)  # (n, K, o)
+            Z = np.ascontiguousarray(Z)
+            if b is not None:
+                Z += b
+            n, K, o = Z.shape
+            A_next = layer.activation.forward(Z.reshape(n * K, o)).reshape(n, K, o)
+            if keep is not None:
+                keep.append((A, Z, A_next))
+            A = A_next
+        return A
+
+    def _losses(self, Z: Array, A: Array, Y: Array) -> Array:
+        """Each member's loss (K,) from the output layer's Z and A (n, K, o); Y (n, 1, o)."""
+        name = self.template.loss.name
+        n, _, o = A.shape
+        if name in ("sse", "mse"):
+            E = A - Y
+            total = np.einsum("nko,nko->k", E, E)
+            return 0.5 * total if name == "sse" else total / (n * o)
+        if name == "binary_crossentropy":
+            terms = np.maximum(Z, 0.0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
+            return terms.sum(axis=(0, 2)) / (n * o)
+        shift = Z.max(axis=2, keepdims=True)  # (n, K, 1)
+        lse = np.log(np.exp(Z - shift).sum(axis=2, keepdims=True)) + shift
+        return (Y * (lse - Z)).sum(axis=(0, 2)) / n
+
+    def _buffers(self, X: Array) -> list[dict[str, Array]]:
+        """Per-layer arrays (n, K, o) for batches shaped like ``X``, made once and reused."""
+        key = X.shape
+        found = self._buffer_sets.get(key)
+        if found is None:
+            n, K = X.shape[-2], self.n_members
+            found = []
+            for layer in self.template.layers:
+                o = layer.n_out
+                found.append(
+                    {name: np.empty((n, K, o), self.dtype) for name in ("Z", "A", "dA", "dZ")}
+                )
+            self._buffer_sets[key] = found
+        return found
+
+    def _step(self, X: Array, Y: Array) -> float:
+        """One step of every member on ``X`` (n, i) or (K, n, i); returns the mean loss before it.
+
+        Member k's arithmetic is its own network's; ``_losses`` gives each one's value.
+        """
+        bufs = self._buffers(X)
+        layers = self.template.layers
+        A = X
+        inputs: list[Array] = []
+        for index, (layer, W, b, buf) in enumerate(
+            zip(layers, self.weights, self.biases, bufs, strict=True)
+        ):
+            inputs.append(A)
+            Z = buf["Z"]
+            n, K, o = Z.shape
+            if index == 0 and A.ndim == 2:
+                np.dot(A, self._W0.reshape(layer.n_in, K * o), Z.reshape(n, K * o))
+            elif index == 0:  # each member its own rows: (K, n, i) @ (K, i, o)
+                np.matmul(A, W, out=Z.transpose(1, 0, 2))
+            else:
+                np.matmul(A.transpose(1, 0, 2), W, out=Z.transpose(1, 0, 2))
+            if b is not None:
+                np.add(Z, b, Z)
+            A = layer.activation.inplace_forward(Z.reshape(n * K, o), buf["A"].reshape(n * K, o))
+            A = A.reshape(n, K, o)
+        last = bufs[-1]
+        value, dZ = self._mean_loss_and_gradient(last["Z"], A, Y, last)
+        for index in range(len(layers) - 1, -1, -1):
+            buf, A_in, W, b = bufs[index], inputs[index], self.weights[index], self.biases[index]
+            grad = self._grads[index]
+            if index == 0 and A_in.ndim == 2:
+                n = A_in.shape[0]
+                np.dot(A_in.T, dZ.reshape(n, -1), grad["W"].reshape(A_in.shape[1], -1))
+            elif index == 0:
+                np.matmul(A_in.transpose(0, 2, 1), dZ.transpose(1, 0, 2), out=grad["W3"])
+            else:
+                np.matmul(A_in.transpose(1, 2, 0), dZ.transpose(1, 0, 2), out=grad["W"])
+            if b is not None:
+                np.sum(dZ, axis=0, out=grad["b"])  # (K, o)
+            if index == 0:
+                break
+            below = bufs[index - 1]
+            np.matmul(
+                dZ.transpose(1, 0, 2), W.transpose(0, 2, 1), out=below["dA"].transpose(1, 0, 2)
+            )
+            n, K, i = below["dA"].shape
+            dZ = (
+                layers[index - 1]
+                .activation.inplace_backward(
+                    below["Z"].reshape(n * K, i),
+                    below["A"].reshape(n * K, i),
+                    below["dA"].reshape(n * K, i),
+                    below["dZ"].reshape(n * K, i),
+                )
+                .reshape(n, K, i)
+            )
+        self.optimizer.step(self._pairs)
+        return value
+
+    def _mean_loss_and_gradient(
+        self, Z: Array, A: Array, Y: Array, buf: dict[str, Array]
+    ) -> tuple[float, Array]:
+        """Return the members' mean loss and the output layer's ∂L/∂Z (n, K, o)."""
+        name = self.template.loss.name
+        n, K, o = A.shape
+        dZ, dA = buf["dZ"], buf["dA"]
+        if name in ("sse", "mse"):
+            np.subtract(A, Y, dA)
+            total = sum_of_squares(dA)
+            value = 0.5 * total / K if name == "sse" else total / (n * o) / K
+            if name == "mse":
+                np.multiply(2.0 / (n * o), dA, dA)
+            flat = self.template.layers[-1].activation.inplace_backward(
+                Z.reshape(n * K, o), A.reshape(n * K, o), dA.reshape(n * K, o), dZ.reshape(n * K, o)
+            )
+            return value, flat.reshape(n, K, o)
+        if name == "binary_crossentropy":
+            np.subtract(A, Y, dZ)
+            np.divide(dZ, n * o, dZ)
+        else:
+            np.multiply(A, Y.sum(axis=2, keepdims=True), dZ)
+            np.subtract(dZ, Y, dZ)
+            np.divide(dZ, n, dZ)
+        return float(self._losses(Z, A, Y).mean()), dZ
+
+    # -- training ------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        epochs: int = 1,
+        batch_size: int | None = None,
+        shuffle: bool = False,
+    ) -> History:
+        """Train every member on ``X``, ``y``, as ``Network.fit`` trains one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        y : array-like of shape (n_samples, n_outputs) or (n_samples,)
+        epochs : int, default=1
+        batch_size : int, optional
+            Rows per step; None means all rows.
+        shuffle : bool, default=False
+            Reorder the rows every epoch, each member drawing from its own rng as its
+            ``Network`` would.
+
+        Returns
+        -------
+        History
+            The members' mean loss per epoch. A member whose loss becomes inf or NaN keeps its
+            last finite weights from then on (see ``diverged``), with a ConvergenceWarning.
+
+        Raises
+        ------
+        TrainingDivergedError
+            When every member has diverged.
+        """
+        for name, value, minimum in (("epochs", epochs, 0), ("batch_size", batch_size, 1)):
+            if value is None and name == "batch_size":
+                continue
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | np.integer)
+                or value < minimum
+            ):
+                raise ConfigurationError(f"{name} must be an int >= {minimum}, got {value!r}")
+        X = self.template.check_X(X)
+        Y = self.template.check_y(y, X.shape[0])
+        if X.shape[0] == 0:
+            raise ConfigurationError("cannot train on zero rows")
+        n_samples = X.shape[0]
+        step = n_samples if batch_size is None else min(batch_size, n_samples)
+        full_batch = step == n_samples and not shuffle
+        # One copy of the targets per member, (n, K, o): subtracting a broadcast (n, 1, o) runs
+        # NumPy's inner loop o entries at a time, ten times slower for the tutorial's one output.
+        Y3 = np.ascontiguousarray(
+            np.broadcast_to(Y[:, None, :], (n_samples, self.n_members, Y.shape[1]))
+        )
+        history = self.history = History()
+        params = [param for param, _ in self._pairs]
+        rewind = Rewind(self._step, X, Y3, full_batch, params=params, owner=self)
+        frozen: list[tuple[Array, tuple[Any, ...], Array]] = []  # (param, index, kept values)
+        finite, next_mark, epoch = 1, 1, 0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(1, epochs + 1):
+                if epoch >= next_mark:
+                    next_mark = rewind.mark(epoch)
+                loss = self._step(X, Y3) if full_batch else self._run_batches(X, Y, step, shuffle)
+                for param, index, kept in frozen:
+                    param[index] = kept
+                if not math.isfinite(loss):
+                    frozen += self._freeze(X, Y, rewind, epoch, finite, epoch)
+                    loss = float(self.evaluate_members(X, Y).mean())
+                finite = epoch
+                history.loss.append(loss)
+            if not self._finite_members().all():
+                frozen += self._freeze(X, Y, rewind, None, finite, epoch)
+        if self.diverged.any():
+            warnings.warn(
+                f"{np.count_nonzero(self.diverged)} of {self.n_members} members diverged and kept "
+                "their last finite weights; see Ensemble.diverged. Try a lower learning rate, "
+                "or scale the inputs to unit size.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return history
+
+    def _run_batches(self, X: Array, Y: Array, step: int, shuffle: bool) -> float:
+        """One epoch of mini-batches; with ``shuffle`` each member draws its own order."""
+        n_samples = X.shape[0]
+        summed = self.template.loss.reduction == "sum"
+        orders = np.stack([rng.permutation(n_samples) for rng in self.rngs]) if shuffle else None
+        total = 0.0
+        for start in range(0, n_samples, step):
+            if orders is None:
+                X_batch, Y_batch = X[start : start + step], Y[start : start + step, None, :]
+                Y_batch = np.ascontiguousarray(
+                    np.broadcast_to(Y_batch, (Y_batch.shape[0], self.n_members, Y.shape[1]))
+                )
+            else:
+                rows = orders[:, start : start + step]  # (K, b)
+                X_batch = X[rows]  # (K, b, i)
+                Y_batch = Y[rows].transpose(1, 0, 2)  # (b, K, o)
+            loss = self._step(X_batch, Y_batch)
+            total += loss if summed else loss * X_batch.shape[-2]
+        return total if summed else total / n_samples
+
+    def _finite_members(self) -> np.ndarray:
+        """Whether each member's weights are all finite, shape (K,)."""
+        ok: np.ndarray = np.ones(self.n_members, dtype=bool)
+        for param, axis in self.parameters():
+            ok &= np.isfinite(np.moveaxis(param, axis, 0).reshape(self.n_members, -1)).all(axis=1)
+        return ok
+
+    def _freeze(
+        self, X: Array, Y: Array, rewind: Rewind, epoch: int | None, finite: int, now: int
+    ) -> list[tuple[Array, tuple[Any, ...], Array]]:
+        """Give members that diverged their last finite weights; return what keeps them there.
+
+        ``epoch`` is the epoch whose loss was not finite (None: only the weights are not).
+        """
+        params = [param for param, _ in self._pairs]
+        current = [param.copy() for param in params]  # the healthy members go on from here
+        bad = ~self._finite_members()
+        if epoch is not None:
+            rewind.restore(epoch)  # which members' losses were not finite at this epoch's start?
+            bad |= ~np.isfinite(self.evaluate_members(X, Y))
+        bad &= self.diverged == 0
+        rewind.restore(finite)
+        members = np.flatnonzero(bad)
+        kept = []
+        for (param, axis), saved in zip(self.parameters(), current, strict=True):
+            index = (slice(None),) * axis + (members,)
+            values = param[index].copy()
+            np.copyto(param, saved)
+            param[index] = values
+            kept.append((param, index, values))
+        self.diverged[members] = now
+        if (self.diverged > 0).all():
+            raise TrainingDivergedError(
+                f"training diverged by epoch {now}: every member's loss became inf or NaN; "
+                "each kept its last finite weights. Try a lower learning rate, or scale the "
+                "inputs to unit size.",
+                now,
+            )
+        return kept
+
+    # -- using the members ---------------------------------------------------------------------
+
+    def predict(self, X: Any) -> Array:
+        """Return every member's outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+
+        Returns
+        -------
+        ndarray of shape (n_members, n_samples, n_outputs)
+        """
+        X = self.template.check_X(X)
+        return self._forward(X).transpose(1, 0, 2)
+
+    def evaluate_members(self, X: Any, y: Any) -> Array:
+        """Return each member's loss on ``X``, ``y``, shape (n_members,)."""
+        X = self.template.check_X(X)
+        Y = self.template.check_y(y, X.shape[0])
+        keep: list[tuple[Array, Array, Array]] = []
+        A = self._forward(X, keep)
+        return self._losses(keep[-1][1], A, Y[:, None, :])
+
+    def votes(self, X: Any, threshold: float = 0.5) -> Array:
+        """Count the members choosing each class for every sample.
+
+        A single output is a yes/no answer (above ``threshold`` means class 1); several outputs
+        vote for their largest.
+
+        Returns
+        -------
+        ndarray of int, shape (n_samples, n_classes)
+            n_classes is 2 for a single output.
+        """
+        P = self.predict(X)  # (K, n, o)
+        if P.shape[2] == 1:
+            chosen = (P[:, :, 0] > threshold).astype(int)  # (K, n)
+            n_classes = 2
+        else:
+            chosen = P.argmax(axis=2)
+            n_classes = P.shape[2]
+        counts = np.zeros((P.shape[1], n_classes), dtype=int)
+        for label in range(n_classes):
+            counts[:, label] = (chosen == label).sum(axis=0)
+        return counts
+
+    def agreement(self, X: Any, threshold: float = 0.5) -> Array:
+        """Return, per sample, the fraction of members that give the most common answer.
+
+        Examples
+        --------
+        >>> import glassnet as gn
+        >>> ensemble = gn.Ensemble([gn.Dense(1, 1, activation="sigmoid")], seeds=5)
+        >>> ensemble.agreement([[0.0]])  # untrained, every bias 0: all answer 0.5, i.e. "no"
+        array([1.])
+        """
+        counts = self.votes(X, threshold)
+        return counts.max(axis=1) / self.n_members
