@@ -54,8 +54,8 @@ class Settings:
         sgd, momentum, nesterov or adam.
     lr : float
         Learning rate.
-    epochs : int
-        Most passes over the training rows.
+    epochs : int or None
+        Most passes over the training rows; None: 300 for classifiers, 2,000 for regression.
     batch_size : int or None
         Rows per step; None is the full batch.
     l2 : float
@@ -69,10 +69,12 @@ class Settings:
         Weight initialization: auto, uniform, glorot or he.
     scale : bool
         Standardize numeric inputs and regression outputs (mean 0, standard deviation 1).
-    validation : float
-        Fraction of the training rows held out to watch for overfitting.
+    validation : float or None
+        Fraction of the training rows held out to watch for overfitting; None: 0.2 for
+        regression, 0 for classifiers.
     patience : int or None
-        Stop after this many epochs without a better validation loss; keep the best weights.
+        Stop after this many epochs without a better validation loss and keep the best weights;
+        None: 50 when rows are held out, else never.
     shuffle : bool
         Reorder the rows every epoch.
     """
@@ -84,15 +86,15 @@ class Settings:
     loss: str = "auto"
     optimizer: str = "adam"
     lr: float = 0.01
-    epochs: int = 2000
+    epochs: int | None = None
     batch_size: int | None = None
     l2: float = 0.01
     seed: int = 1
     legacy_rng: bool = False
     init: str = "auto"
     scale: bool = True
-    validation: float = 0.2
-    patience: int | None = 50
+    validation: float | None = None
+    patience: int | None = None
     shuffle: bool = False
 
 
@@ -118,8 +120,9 @@ TUTORIAL = Settings(
     shuffle=False,
 )
 #: The recipe for real data: one hidden layer of 16 tanh units, standardized numbers, full-batch
-#: Adam with learning rate 0.01 and weight decay 0.01, at most 2,000 epochs, stopping 50 epochs
-#: after the best loss on a held-out fifth of the training rows and keeping that epoch's weights.
+#: Adam with learning rate 0.01 and weight decay 0.01. Classifiers train for 300 epochs on all
+#: known rows; regression holds out a fifth of them and stops 50 epochs after the best loss there
+#: (at most 2,000), keeping that epoch's weights.
 STANDARD = Settings()
 
 
@@ -176,6 +179,29 @@ def resolve_settings(
     return settings
 
 
+def _for_task(settings: Settings, task: str) -> Settings:
+    """Fill the settings left to the task (None): epochs, validation and patience.
+
+    ===========  ===========  ===========  ==========================
+    task         epochs       validation   patience
+    ===========  ===========  ===========  ==========================
+    classifier   300          0            none
+    regression   2,000        0.2          50 (when validation > 0)
+    ===========  ===========  ===========  ==========================
+    """
+    regression = task == REGRESSION
+    epochs = settings.epochs
+    if epochs is None:
+        epochs = 2000 if regression else 300
+    validation = settings.validation
+    if validation is None:
+        validation = 0.2 if regression else 0.0
+    patience = settings.patience
+    if patience is None and validation > 0:
+        patience = 50
+    return replace(settings, epochs=epochs, validation=validation, patience=patience)
+
+
 def _looks_like_tutorial(table: Table | None, output_columns: Sequence[int]) -> bool:
     if table is None or len(output_columns) != 1 or table.n_rows > TUTORIAL_MAX_ROWS:
         return False
@@ -185,9 +211,9 @@ def _looks_like_tutorial(table: Table | None, output_columns: Sequence[int]) -> 
 def _check_settings(settings: Settings) -> None:
     if any(units < 1 for units in settings.hidden):
         raise ConfigurationError(f"hidden layer sizes must be >= 1, got {settings.hidden}")
-    if not 0 <= settings.validation < 1:
+    if settings.validation is not None and not 0 <= settings.validation < 1:
         raise ConfigurationError(f"validation must be in [0, 1), got {settings.validation}")
-    if settings.epochs < 0:
+    if settings.epochs is not None and settings.epochs < 0:
         raise ConfigurationError(f"epochs must be >= 0, got {settings.epochs}")
     if settings.batch_size is not None and settings.batch_size < 1:
         raise ConfigurationError(f"batch size must be >= 1, got {settings.batch_size}")
@@ -303,15 +329,18 @@ class TableModel:
                 table.path,
                 table.lines[0],
             )
-        self.settings_ = resolve_settings(table, output_columns, self.preset, **self.settings)
+        settings = resolve_settings(table, output_columns, self.preset, **self.settings)
         self.columns_ = list(table.names)
         self.task_ = _task(table, output_columns, known)
+        self.settings_ = _for_task(settings, self.task_)
         self.inputs_ = [_input_spec(table, j, known, self.settings_.scale) for j in input_columns]
         self.outputs_, self.classes_ = _output_specs(table, output_columns, known, self)
         X = self._encode_inputs(table, np.flatnonzero(known))  # (n, n_features)
         Y = self._encode_outputs(table, np.flatnonzero(known))  # (n, n_outputs)
         self.net_ = self._build(X.shape[1], Y.shape[1])
         settings = self.settings_
+        assert settings.epochs is not None
+        assert settings.validation is not None
         if trainer is not None:
             X_new = self._encode_inputs(table, np.flatnonzero(~known))  # (n_new, n_features)
             self.history_: History | None = trainer(self.net_, X, Y, X_new)
