@@ -42,7 +42,10 @@ Input Output
 
 #: ``(module, function)`` pairs: ``function(commands)`` adds subcommands to the argparse
 #: subparsers ``commands``; each sets ``run=callable(args) -> int`` with ``set_defaults``.
-COMMAND_HOOKS: tuple[tuple[str, str], ...] = (("glassnet.cli_explain", "register"),)
+COMMAND_HOOKS: tuple[tuple[str, str], ...] = (
+    ("glassnet.cli_explain", "register"),
+    ("glassnet.cli_export", "register"),
+)
 #: ``(module, function)`` pairs: ``function(solve_parser)`` adds options to ``solve``.
 SOLVE_OPTION_HOOKS: tuple[tuple[str, str], ...] = (("glassnet.cli_explain", "add_solve_options"),)
 

@@ -3,21 +3,25 @@
 ``to_torch`` builds ``Linear`` + activation modules in pairs, so the parameter names are the ones
 ``Network.parameters()`` and glassnet model files use (``0.weight``, ``0.bias``, ``2.weight``, ...).
 Weights are transposed at this edge only: glassnet keeps W as (n_in, n_out), torch as
-(n_out, n_in). ``from_torch`` reads such a stack back. torch is imported lazily.
+(n_out, n_in). ``from_torch`` reads such a stack back; ``save_torch`` writes a ``torch.export``
+program. torch is imported lazily.
 """
 
 from __future__ import annotations
 
+import io
+import os
 from typing import Any
 
 import numpy as np
 
+from glassnet._atomic import write_atomically
 from glassnet.activations import Activation, LeakyReLU, get_activation
 from glassnet.errors import ConfigurationError
 from glassnet.layers import Dense
 from glassnet.network import Network
 
-__all__ = ["from_torch", "to_torch"]
+__all__ = ["from_torch", "save_torch", "to_torch"]
 
 _INSTALL_HINT = "this needs PyTorch: pip install torch"
 _SUPPORTED = "Linear, Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax(dim=1)"
@@ -96,6 +100,34 @@ def to_torch(net: Network, dtype: str | None = None) -> Any:
                 linear.bias.copy_(torch.from_numpy(layer.bias))
         modules += [linear, _activation_module(nn, layer.activation)]
     return nn.Sequential(*modules)
+
+
+def save_torch(net: Network, path: str | os.PathLike[str], dtype: str | None = None) -> None:
+    """Write ``net`` as a ``torch.export`` program (``.pt2``) that needs torch, not glassnet.
+
+    The program takes any number of rows (a dynamic first dimension); load it with
+    ``torch.export.load(path).module()``. The file is replaced atomically.
+
+    Parameters
+    ----------
+    net : Network
+    path : str or os.PathLike
+    dtype : {"float32", "float64"}, optional
+        By default the network's own.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` cannot be written.
+    """
+    torch = _torch()
+    module = to_torch(net, dtype=dtype).eval()
+    example = torch.zeros(2, net.n_inputs, dtype=module[0].weight.dtype)  # (n, n_inputs)
+    rows = torch.export.Dim("n_samples", min=1)
+    program = torch.export.export(module, (example,), dynamic_shapes=({0: rows},))
+    buffer = io.BytesIO()
+    torch.export.save(program, buffer)
+    write_atomically(path, buffer.getvalue())
 
 
 def _glassnet_activation(nn: Any, module: Any, index: int) -> Activation | None:
