@@ -32,6 +32,8 @@ __all__ = [
     "Prediction",
     "Step",
     "Summary",
+    "describe_network",
+    "describe_origin",
     "explain",
     "predict_steps",
     "trace",
