@@ -1,0 +1,312 @@
+"""The command line through main(): solve, train, predict, evaluate, info, and their options."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import types
+
+import pytest
+
+import glassnet.cli as cli
+from glassnet import __version__
+from glassnet.cli import main
+
+POST = "Input Output\n0 0 1 1\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n"
+CORRECTED = "Input Output\n0 0 1 0\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n"
+FRUIT = (
+    "color,size,weight,kind\n"
+    "red,small,1.0,apple\ngreen,small,1.2,apple\nyellow,big,5,melon\ngreen,big,6,melon\n"
+    "red,small,1.1,?\nyellow,big,4.0,?\n"
+)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def stdin_bytes(monkeypatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [pytest.param(POST, "0.99984739", id="as-printed"), pytest.param(CORRECTED, "0.99993704")],
+)
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_solve_tutorial_tables(text, answer, via, tmp_path, monkeypatch, capsys):
+    if via == "file":
+        path = tmp_path / "table.txt"
+        path.write_text(text)
+        argv = ["solve", str(path)]
+    else:
+        stdin_bytes(monkeypatch, text.encode())
+        argv = ["solve", "-"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[-1] == f"1 0 0 {answer}"
+    assert captured.out.splitlines()[0] == text.splitlines()[1]  # the group header is left out
+    assert captured.err == ""
+
+
+def test_solve_without_argument_is_the_tutorial(capsys):
+    assert main(["solve"]) == 0
+    assert capsys.readouterr().out == "0 0 1 0\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 0.99993704\n"
+
+
+def test_solve_json_is_one_document(capsys):
+    assert main(["solve", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["command"] == "solve"
+    assert document["settings"]["preset"] == "tutorial"
+    (answer,) = document["answers"]
+    assert answer["line"] == 6
+    assert f"{answer['probabilities']['Output']:.8f}" == "0.99993704"
+    assert document["table"][-1] == ["1", "0", "0", "0.99993704"]
+
+
+def test_solve_labels_keeps_header_and_notes_probability(tmp_path, capsys):
+    path = tmp_path / "fruit.csv"
+    path.write_text(FRUIT)
+    assert main(["solve", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:5] == FRUIT.splitlines()[:5]
+    assert lines[5].startswith("red,small,1.1,apple  # p=")
+    assert lines[6].startswith("yellow,big,4.0,melon  # p=")
+
+
+def test_solve_options_reach_the_model(tmp_path, capsys):
+    path = tmp_path / "t.tsv"
+    path.write_text("a\tb\ty\n0\t1\t0\n1\t0\t1\n1\t1\t1\n0\t0\t?\n")
+    argv = ["solve", str(path), "--json", "--hidden", "3,2", "--activation", "relu"]
+    argv += ["--epochs", "7", "--lr", "0.1", "--optimizer", "momentum", "--batch-size", "2"]
+    argv += ["--l2", "0.001", "--seed", "4", "--validation", "0", "--patience", "3"]
+    assert main(argv) == 0
+    settings = json.loads(capsys.readouterr().out)["settings"]
+    expected = {"hidden": [3, 2], "activation": "relu", "epochs": 7, "lr": 0.1}
+    expected |= {"optimizer": "momentum", "batch_size": 2, "l2": 0.001, "seed": 4}
+    expected |= {"validation": 0.0, "patience": 3, "preset": "standard"}
+    assert {key: settings[key] for key in expected} == expected
+
+
+def test_solve_batch_size_full_and_preset(capsys):
+    assert main(["solve", "--json", "--preset", "standard", "--batch-size", "full"]) == 0
+    settings = json.loads(capsys.readouterr().out)["settings"]
+    assert (settings["preset"], settings["batch_size"], settings["shuffle"]) == (
+        "standard",
+        None,
+        False,
+    )
+
+
+def test_solve_target_outputs_sep_and_header(tmp_path, capsys):
+    path = tmp_path / "t.txt"
+    path.write_text("1;0;0\n0;1;1\n1;1;1\n0;0;?\n")
+    assert main(["solve", str(path), "--sep", "semicolon", "--no-header", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["columns"] == ["column1", "column2", "column3"]
+    path.write_text("y a b\n0 1 0\n1 0 1\n1 1 1\n? 0 0\n")
+    assert main(["solve", str(path), "--target", "y", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["answers"][0]["line"] == 5
+    assert document["table"][-1][0].startswith("0.")
+    assert main(["solve", str(path), "--outputs", "2", "--json", "--epochs", "3"]) == 65
+
+
+def test_solve_save_and_output_files(tmp_path, capsys):
+    model, out = tmp_path / "m.safetensors", tmp_path / "filled.txt"
+    assert main(["solve", "--save", str(model), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"wrote {out}" in captured.err
+    assert out.read_text().endswith("1 0 0 0.99993704\n")
+    assert model.stat().st_size > 0
+
+
+def test_train_info_predict_evaluate(tmp_path, capsys):
+    table, model = tmp_path / "fruit.csv", tmp_path / "fruit.safetensors"
+    table.write_text(FRUIT)
+    assert main(["train", str(table), "-o", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"saved {model}\n")
+    assert "classifier of labels (softmax)" in out
+
+    assert main(["info", str(model)]) == 0
+    info = capsys.readouterr().out
+    for expected in ("layer 1: 6 -> 16 tanh", "layer 2: 16 -> 2 softmax", "classes: apple, melon"):
+        assert expected in info
+    assert "input color: label, one-hot over green, red, yellow" in info
+    assert "settings: preset=standard" in info
+    assert "metrics: rows=4" in info
+
+    assert main(["info", str(model), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["format_version"] == 1
+    assert document["metadata"]["columns"] == ["color", "size", "weight", "kind"]
+    assert document["metadata"]["settings"]["hidden"] == [16]
+
+    assert main(["predict", str(model), str(table)]) == 0
+    predicted = capsys.readouterr().out.splitlines()
+    assert predicted[5].startswith("red,small,1.1,")
+    assert predicted[1] == "red,small,1.0,apple"
+
+    assert main(["predict", str(model), str(table), "--all"]) == 0
+    assert "# p=" in capsys.readouterr().out.splitlines()[1]
+
+    inputs = tmp_path / "inputs.csv"
+    inputs.write_text("color,size,weight\nred,small,1\n")
+    assert main(["predict", str(model), str(inputs), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["columns"] == ["color", "size", "weight", "kind"]
+    assert document["answers"][0]["answer"] in ("apple", "melon")
+
+    assert main(["evaluate", str(model), str(table)]) == 0
+    scores = capsys.readouterr().out
+    assert "rows: 4\n" in scores
+    assert "accuracy: " in scores
+    assert "confusion matrix (rows: true, columns: predicted):" in scores
+    assert main(["evaluate", str(model), str(table), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["classes"] == ["apple", "melon"]
+    assert len(document["confusion"]) == 2
+
+
+def test_evaluate_regression(tmp_path, capsys):
+    table, model = tmp_path / "lin.txt", tmp_path / "lin.safetensors"
+    table.write_text(
+        "a b y\n" + "".join(f"{a} {b} {a + 2 * b}\n" for a in range(4) for b in range(4))
+    )
+    assert main(["train", str(table), "-o", str(model), "--epochs", "300", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["task"] == "regression"
+    assert main(["evaluate", str(model), str(table)]) == 0
+    out = capsys.readouterr().out
+    assert "R²: " in out
+    assert "MAE: " in out
+
+
+def test_progress_only_on_a_terminal(monkeypatch, capsys):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    clock = iter(range(0, 100_000))
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    assert main(["solve", "--epochs", "5"]) == 0
+    assert "\repoch 5: loss " in terminal.getvalue()
+    assert terminal.getvalue().endswith("\n")
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert main(["solve", "--epochs", "5", "--quiet"]) == 0
+    assert quiet.getvalue() == ""
+    monkeypatch.undo()
+    assert main(["solve", "--epochs", "5"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_version_and_help(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"glassnet {__version__}\n"
+    assert main(["--help"]) == 0
+    assert "exit codes: 0 ok" in capsys.readouterr().out
+    for command in ("solve", "train", "predict", "evaluate", "info"):
+        assert main([command, "--help"]) == 0
+        assert "examples:\n  glassnet " in capsys.readouterr().out
+    assert main(["solve", "--help"]) == 0
+    assert "tutorial's recipe" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["fly"],
+        ["solve", "--hidden", "x"],
+        ["solve", "--lr", "-1"],
+        ["solve", "--validation", "1"],
+        ["solve", "--optimizer", "rmsprop"],
+        ["train", "t.csv"],
+        ["predict", "m.safetensors"],
+    ],
+)
+def test_usage_errors_exit_2(argv, capsys):
+    assert main(argv) == 2
+    assert "usage: glassnet" in capsys.readouterr().err
+
+
+def test_diverging_training_exits_1(tmp_path, capsys):
+    path = tmp_path / "big.txt"
+    path.write_text("a b y\n1 2 1000\n2 3 2000\n3 1 1500\n4 4 ?\n")
+    argv = ["solve", str(path), "--optimizer", "sgd", "--lr", "1e6", "--validation", "0"]
+    assert main([*argv, "--l2", "0"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("glassnet: error: training diverged at epoch ")
+    assert err.count("\n") == 1
+
+
+def test_internal_error_is_one_line_unless_debug(monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setattr(cli.TableModel, "fit", broken)
+    assert main(["solve"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("glassnet: internal error: RuntimeError: something broke; please report")
+    assert err.count("\n") == 1
+    assert main(["solve", "--debug"]) == 70
+    assert "Traceback" in capsys.readouterr().err
+    assert main(["--debug", "solve"]) == 70
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_errors_with_debug_show_the_traceback(capsys):
+    assert main(["solve", "nope.txt", "--debug"]) == 66
+    err = capsys.readouterr().err
+    assert "Traceback" in err
+    assert err.endswith("glassnet: error: nope.txt: no such file\n")
+
+
+def test_broken_pipe_exits_quietly(monkeypatch, capsys):
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["solve"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_keyboard_interrupt_exits_130(monkeypatch, capsys):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_read", interrupt)
+    assert main(["solve"]) == 130
+    assert capsys.readouterr().err == "glassnet: interrupted\n"
+
+
+def test_command_hooks_add_subcommands_and_warnings_go_to_stderr(monkeypatch, capsys):
+    module = types.ModuleType("glassnet_test_hook")
+
+    def run(args):
+        import warnings
+
+        warnings.warn("mind the\ngap", UserWarning, stacklevel=1)
+        print("hello", args.name)
+        return 0
+
+    def register(commands):
+        parser = commands.add_parser("hello", help="say hello")
+        parser.add_argument("name")
+        parser.add_argument("--quiet", action="store_true")
+        parser.set_defaults(run=run)
+
+    module.register = register
+    monkeypatch.setitem(sys.modules, "glassnet_test_hook", module)
+    monkeypatch.setattr(
+        cli, "COMMAND_HOOKS", (*cli.COMMAND_HOOKS, ("glassnet_test_hook", "register"))
+    )
+    assert main(["hello", "world"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "hello world\n"
+    assert captured.err == "glassnet: warning: mind the gap\n"
+    assert main(["hello", "world", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
