@@ -175,9 +175,9 @@ def from_torch(module: Any, **network_options: Any) -> Network:
     >>> import torch
     >>> import glassnet as gn
     >>> module = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
-    >>> net = gn.from_torch(module)
+    >>> net = gn.from_torch(module.double())
     >>> net.layers, net.dtype
-    ([Dense(2, 3, activation='relu'), Dense(3, 1, activation='identity')], dtype('float32'))
+    ([Dense(2, 3, activation='relu'), Dense(3, 1, activation='identity')], dtype('float64'))
     """
     torch = _torch()
     nn = torch.nn
