@@ -83,10 +83,21 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self.weight_decay = weight_decay
         self._buffers: list[Array] | None = None
+        self._scratch: list[Array] = []
 
     def reset(self) -> None:
         """Drop the momentum buffers."""
         self._buffers = None
+
+    def _scratch_for(self, pairs: list[tuple[Array, Array]]) -> list[Array]:
+        """Return one spare array per grad, of its shape and dtype, kept between steps."""
+        scratch = self._scratch
+        if len(scratch) != len(pairs) or any(
+            kept.shape != grad.shape or kept.dtype != grad.dtype
+            for kept, (_, grad) in zip(scratch, pairs, strict=True)
+        ):
+            scratch = self._scratch = [np.empty_like(grad) for _, grad in pairs]
+        return scratch
 
     def get_config(self) -> dict[str, Any]:
         """Return lr, momentum, nesterov and weight_decay."""
@@ -105,8 +116,9 @@ class SGD(Optimizer):
                 for param, grad in pairs:
                     param -= grad
             else:
-                for param, grad in pairs:
-                    param -= lr * grad
+                for (param, grad), scaled in zip(pairs, self._scratch_for(pairs), strict=True):
+                    np.multiply(grad, lr, scaled)  # lr·grad into a kept array, not a new one
+                    param -= scaled
             return
         first = self._buffers is None
         if first:
