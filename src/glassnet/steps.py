@@ -115,7 +115,7 @@ class TrainingStep:
         while True:  # backward, from the output layer to the first
             _dot(buf.X.T, dZ, buf.dW)  # (i, o)
             if buf.db is not None:
-                _sum(dZ, 0, None, buf.db)  # (o,); add.reduce is np.sum without its wrapper
+                _sum(dZ, 0, out=buf.db)  # (o,); add.reduce is np.sum without its wrapper
             if index == 0:
                 break
             W = buf.W
