@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 import glassnet as gn
 from glassnet.data import parse_table
 from glassnet.errors import ConfigurationError, ModelFileError, NotFittedError, TableFormatError
-from glassnet.tables import STANDARD, TUTORIAL, TableModel, _for_task, resolve_settings
+from glassnet.recipes import STANDARD, TUTORIAL, resolve_settings, settings_for_task
+from glassnet.tables import TableModel
 from tests.conftest import TUTORIAL_X, TUTORIAL_Y
 
 POST = "Input Output\n0 0 1 1\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n"
@@ -183,13 +184,11 @@ def test_resolve_settings_rule():
 
 
 def test_settings_left_to_the_task():
-    assert (_for_task(STANDARD, "binary").epochs, _for_task(STANDARD, "binary").validation) == (
-        300,
-        0.0,
-    )
-    regression = _for_task(STANDARD, "regression")
+    binary = settings_for_task(STANDARD, "binary")
+    assert (binary.epochs, binary.validation, binary.patience) == (300, 0.0, None)
+    regression = settings_for_task(STANDARD, "regression")
     assert (regression.epochs, regression.validation, regression.patience) == (2000, 0.2, 50)
-    assert _for_task(TUTORIAL, "binary").patience is None
+    assert settings_for_task(TUTORIAL, "binary").patience is None
 
 
 def test_tablemodel_l2_becomes_weight_decay():

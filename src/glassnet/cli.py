@@ -22,10 +22,18 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from glassnet._version import __version__
-from glassnet.data.table import MISSING, Table, parse_table, read_table, write_table
+from glassnet.cli_report import (
+    filled_json,
+    filled_text,
+    info_text,
+    scores_text,
+    summary,
+    summary_lines,
+)
+from glassnet.data.table import Table, parse_table, read_table
 from glassnet.errors import GlassnetError, OutputError
 from glassnet.network import Network
-from glassnet.tables import MULTICLASS, REGRESSION, TableModel
+from glassnet.tables import TableModel
 from glassnet.training import History
 
 __all__ = ["COMMAND_HOOKS", "SOLVE_OPTION_HOOKS", "TUTORIAL_TABLE", "build_parser", "main"]
@@ -281,7 +289,7 @@ def _solve(args: argparse.Namespace) -> int:
     model = _fit(table, args)
     if args.save:
         model.save(args.save)
-    _emit(args, _filled_text(model, table, False), _filled_json(model, table, "solve", False))
+    _emit(args, filled_text(model, table, False), filled_json(model, table, "solve", False))
     return 0
 
 
@@ -290,8 +298,8 @@ def _train(args: argparse.Namespace) -> int:
     table = _read(args.table, args)
     model = _fit(table, args)
     model.save(args.model_out)
-    document = {"command": "train", "model": args.model_out, **_summary(model)}
-    lines = [f"saved {args.model_out}", *_summary_lines(model)]
+    document = {"command": "train", "model": args.model_out, **summary(model)}
+    lines = [f"saved {args.model_out}", *summary_lines(model)]
     _emit(args, "".join(line + "\n" for line in lines), document)
     return 0
 
@@ -302,8 +310,8 @@ def _predict(args: argparse.Namespace) -> int:
     table = read_table(args.table, sep=args.sep, header=args.header)
     _emit(
         args,
-        _filled_text(model, table, args.all),
-        _filled_json(model, table, "predict", args.all),
+        filled_text(model, table, args.all),
+        filled_json(model, table, "predict", args.all),
     )
     return 0
 
@@ -313,7 +321,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     table = read_table(args.table, sep=args.sep, header=args.header)
     scores = model.evaluate(table)
     document = {"command": "evaluate", "task": model.task_, **scores}
-    _emit(args, _scores_text(model, scores), document)
+    _emit(args, scores_text(model, scores), document)
     return 0
 
 
@@ -321,7 +329,7 @@ def _info(args: argparse.Namespace) -> int:
     from glassnet.io import read_metadata
 
     document = read_metadata(args.model)
-    _emit(args, _info_text(args.model, document), {"command": "info", **document})
+    _emit(args, info_text(args.model, document), {"command": "info", **document})
     return 0
 
 
@@ -342,177 +350,6 @@ def _emit(args: argparse.Namespace, text: str, document: dict[str, Any]) -> None
         return
     sys.stdout.write(text)
     sys.stdout.flush()
-
-
-def _filled_text(model: TableModel, table: Table, all_rows: bool) -> str:
-    rows = model.fill(table, all_rows=all_rows)
-    header = _header_for(model, table)
-    notes = [""] * len(rows)
-    if model.task_ == MULTICLASS:
-        confidence = model.confidence(table)
-        changed = _answered_rows(model, table, all_rows)
-        notes = [f"  # p={confidence[i]:.4f}" if i in changed else "" for i in range(len(rows))]
-    lines = write_table(rows, header, table.sep).split("\n")
-    offset = 0 if header is None else 1
-    for i, note in enumerate(notes):
-        lines[i + offset] += note
-    return "\n".join(lines)
-
-
-def _header_for(model: TableModel, table: Table) -> list[str] | None:
-    """The header to print: the table's own if it names each column, the model's for inputs.
-
-    A two-name group header such as the tutorial's ``Input Output`` is left out.
-    """
-    if table.header is None or len(table.header) != table.n_columns:
-        return None
-    if table.n_columns == len(model.columns_):
-        return table.header
-    return list(model.columns_)
-
-
-def _answered_rows(model: TableModel, table: Table, all_rows: bool) -> set[int]:
-    if all_rows or table.n_columns != len(model.columns_):
-        return set(range(table.n_rows))
-    positions = [spec["position"] for spec in model.outputs_]
-    return {i for i, row in enumerate(table.rows) if any(row[j] == MISSING for j in positions)}
-
-
-def _filled_json(model: TableModel, table: Table, command: str, all_rows: bool) -> dict[str, Any]:
-    P = model.predict(table)
-    answers = model.answers(table)
-    rows = []
-    for i in sorted(_answered_rows(model, table, all_rows)):
-        entry: dict[str, Any] = {"line": table.lines[i], "cells": table.rows[i]}
-        if model.task_ == MULTICLASS:
-            assert model.classes_ is not None
-            entry["answer"] = answers[i][0]
-            entry["probabilities"] = dict(zip(model.classes_, P[i].tolist(), strict=True))
-        else:
-            names = [spec["name"] for spec in model.outputs_]
-            key = "values" if model.task_ == REGRESSION else "probabilities"
-            entry[key] = dict(zip(names, P[i].tolist(), strict=True))
-        rows.append(entry)
-    return {
-        "command": command,
-        **_summary(model),
-        "answers": rows,
-        "table": model.fill(table, all_rows=all_rows),
-    }
-
-
-def _summary(model: TableModel) -> dict[str, Any]:
-    metadata = model.metadata()
-    return {key: metadata[key] for key in ("task", "columns", "classes", "settings", "metrics")}
-
-
-def _summary_lines(model: TableModel) -> list[str]:
-    settings, metrics = model.settings_, model.metrics_
-    layers = " -> ".join(
-        str(n) for n in (model.net_.n_inputs, *settings.hidden, model.net_.n_outputs)
-    )
-    score = (
-        f"R² {metrics['r2']:.4f}"
-        if model.task_ == REGRESSION
-        else f"accuracy {metrics['accuracy']:.4f}"
-    )
-    return [
-        f"task: {_task_words(model.task_)}; network {layers}; {settings.preset} recipe",
-        f"trained {metrics['epochs']} epochs on {metrics['rows']} rows; {score} on them",
-    ]
-
-
-def _task_words(task: str) -> str:
-    return {
-        "binary": "classifier of 0/1 outputs (sigmoid)",
-        "multiclass": "classifier of labels (softmax)",
-        "regression": "regression (identity output)",
-    }.get(task, task)
-
-
-def _scores_text(model: TableModel, scores: dict[str, Any]) -> str:
-    lines = [f"rows: {scores['rows']}", f"loss: {scores['loss']:.6g}"]
-    if model.task_ == REGRESSION:
-        lines += [
-            f"R²: {scores['r2']:.4f}",
-            f"MAE: {scores['mae']:.6g}",
-            f"MSE: {scores['mse']:.6g}",
-        ]
-        if len(scores["per_output"]) > 1:
-            lines += [
-                f"  {entry['name']}: R² {entry['r2']:.4f}, MAE {entry['mae']:.6g}"
-                for entry in scores["per_output"]
-            ]
-        return "".join(line + "\n" for line in lines)
-    correct = round(scores["accuracy"] * scores["rows"])
-    lines.append(f"accuracy: {scores['accuracy']:.4f} ({correct} of {scores['rows']})")
-    matrices = scores["confusion"]
-    if model.task_ != MULTICLASS and len(model.outputs_) > 1:
-        for spec, matrix in zip(model.outputs_, matrices, strict=True):
-            lines.append(f"confusion matrix of {spec['name']} (rows: true, columns: predicted):")
-            lines += _matrix_lines(["0", "1"], matrix)
-    else:
-        lines.append("confusion matrix (rows: true, columns: predicted):")
-        lines += _matrix_lines(scores["classes"], matrices)
-    return "".join(line + "\n" for line in lines)
-
-
-def _matrix_lines(labels: list[str], matrix: list[list[int]]) -> list[str]:
-    width = max(5, *(len(label) for label in labels), *(len(str(n)) for row in matrix for n in row))
-    lines = [" " * (width + 2) + " ".join(label.rjust(width) for label in labels)]
-    for label, row in zip(labels, matrix, strict=True):
-        lines.append(f"  {label.rjust(width)} " + " ".join(str(n).rjust(width) for n in row))
-    return lines
-
-
-def _info_text(path: str, document: dict[str, Any]) -> str:
-    lines = [
-        f"model: {path}",
-        f"format: {document['format']} version {document['format_version']}, written by "
-        f"glassnet {document['glassnet_version']}",
-    ]
-    layers = document["layers"]
-    for index, layer in enumerate(layers, start=1):
-        bias = "" if layer["bias"] else ", no bias"
-        lines.append(
-            f"layer {index}: {layer['n_in']} -> {layer['n_out']} {layer['activation']}{bias}"
-        )
-    optimizer = document["optimizer"]
-    config = ", ".join(f"{key}={value}" for key, value in optimizer["config"].items())
-    lines += [
-        f"parameters: {document['n_parameters']} ({document['dtype']})",
-        f"loss: {document['loss']}; optimizer: {optimizer['name']}({config})",
-    ]
-    metadata = document.get("metadata") or {}
-    if metadata.get("kind") == "glassnet.table_model":
-        lines.append(f"task: {_task_words(metadata['task'])}")
-        for spec in metadata["inputs"]:
-            kind = spec["kind"]
-            if kind == "label":
-                detail = f"label, one-hot over {', '.join(spec['categories'])}"
-            else:
-                detail = f"number, scaled as (x - {spec['mean']:.6g}) / {spec['scale']:.6g}"
-            lines.append(f"input {spec['name']}: {detail}")
-        for spec in metadata["outputs"]:
-            detail = ""
-            if "mean" in spec:
-                detail = f" (scaled as (y - {spec['mean']:.6g}) / {spec['scale']:.6g})"
-            lines.append(f"output {spec['name']}{detail}")
-        if metadata.get("classes"):
-            lines.append(f"classes: {', '.join(metadata['classes'])}")
-        settings = metadata["settings"]
-        lines.append("settings: " + ", ".join(f"{key}={value}" for key, value in settings.items()))
-        metrics = metadata["metrics"]
-        lines.append(
-            "metrics: "
-            + ", ".join(
-                f"{key}={value:.6g}" if isinstance(value, float) else f"{key}={value}"
-                for key, value in metrics.items()
-            )
-        )
-    elif metadata:
-        lines.append(f"metadata: {json.dumps(metadata, ensure_ascii=False)}")
-    return "".join(line + "\n" for line in lines)
 
 
 class _Progress:
