@@ -1,8 +1,16 @@
-"""Shared pytest set-up: names available to every doctest."""
+"""Shared pytest set-up: names available to every doctest, and scikit-learn's array API checks.
+
+``SCIPY_ARRAY_API=1`` must be set before SciPy is first imported; without it scikit-learn's
+``check_array_api_input`` skips itself instead of checking the estimators.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import os
+
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import numpy as np  # imported after setting the variable above
 import pytest
 
 import glassnet as gn

@@ -80,9 +80,7 @@ def test_fused_cross_entropy_is_finite_and_non_negative(kind, Z):
     st.integers(0, 2**31),
 )
 def test_output_shapes_hold_for_random_widths(widths, activation, n_samples, seed):
-    layers = [
-        gn.Dense(a, b, activation=activation) for a, b in itertools.pairwise(widths)
-    ]
+    layers = [gn.Dense(a, b, activation=activation) for a, b in itertools.pairwise(widths)]
     net = gn.Network(layers, rng=seed)
     X = np.random.default_rng(seed).normal(size=(n_samples, widths[0]))
     assert net.predict(X).shape == (n_samples, widths[-1])
@@ -97,12 +95,8 @@ def test_output_shapes_hold_for_random_widths(widths, activation, n_samples, see
     st.integers(0, 2**31),
 )
 def test_float32_and_float64_agree_to_float32_precision(widths, activation, seed):
-    layers64 = [
-        gn.Dense(a, b, activation=activation) for a, b in itertools.pairwise(widths)
-    ]
-    layers32 = [
-        gn.Dense(a, b, activation=activation) for a, b in itertools.pairwise(widths)
-    ]
+    layers64 = [gn.Dense(a, b, activation=activation) for a, b in itertools.pairwise(widths)]
+    layers32 = [gn.Dense(a, b, activation=activation) for a, b in itertools.pairwise(widths)]
     net64 = gn.Network(layers64, loss="mse", optimizer=gn.SGD(lr=0.01), rng=seed)
     net32 = gn.Network(layers32, loss="mse", optimizer=gn.SGD(lr=0.01), rng=seed, dtype="float32")
     rng = np.random.default_rng(seed)

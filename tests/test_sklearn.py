@@ -105,6 +105,23 @@ def test_binary_classifier_has_one_logistic_output():
     assert clf.predict(X[:4]).tolist() == ["no", "yes", "yes", "yes"]
 
 
+def test_decision_function_gives_the_logits_behind_predict(iris):
+    X, y = iris
+    binary = GlassClassifier(**FAST, random_state=0)
+    multi = GlassClassifier(**FAST, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        binary.fit(X, y == 0)
+        multi.fit(X, y)
+    scores = binary.decision_function(X)
+    assert scores.shape == (X.shape[0],)
+    np.testing.assert_allclose(1 / (1 + np.exp(-scores)), binary.predict_proba(X)[:, 1])
+    assert (binary.classes_[(scores > 0).astype(int)] == binary.predict(X)).all()
+    logits = multi.decision_function(X)
+    assert logits.shape == (X.shape[0], 3)
+    assert (multi.classes_[logits.argmax(axis=1)] == multi.predict(X)).all()
+
+
 def test_classifier_multi_label():
     X, Y = make_multilabel_classification(n_samples=80, n_features=4, n_classes=3, random_state=0)
     clf = GlassClassifier(**FAST, random_state=0)

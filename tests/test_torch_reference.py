@@ -14,8 +14,6 @@ import torch
 import glassnet as gn
 from tests.test_gradients import LOSS_NAMES, random_network, targets_for
 
-torch.set_default_dtype(torch.float64)
-
 TORCH_ACTIVATIONS = {
     "sigmoid": torch.nn.Sigmoid,
     "tanh": torch.nn.Tanh,
@@ -29,7 +27,9 @@ TORCH_ACTIVATIONS = {
 def torch_twin(net: gn.Network) -> torch.nn.Sequential:
     modules: list[torch.nn.Module] = []
     for layer in net.layers:
-        linear = torch.nn.Linear(layer.n_in, layer.n_out, bias=layer.bias is not None)
+        linear = torch.nn.Linear(
+            layer.n_in, layer.n_out, bias=layer.bias is not None, dtype=torch.float64
+        )
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(layer.weights.T.copy()))
             if layer.bias is not None:

@@ -506,6 +506,27 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
             return np.hstack([1.0 - P, P])  # (n, 2)
         return P
 
+    def decision_function(self, X: Any) -> Array:
+        """Return the output layer's weighted sums (logits), before the sigmoid or softmax.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) for two classes, else (n_samples, n_outputs)
+            For two classes, positive means the second class (``classes_[1]``).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        net = self.network_
+        A = net.check_X(X)
+        for layer in net.layers[:-1]:
+            A = layer.activation.forward(layer.pre_activation(A))
+        Z = net.layers[-1].pre_activation(A)  # (n, n_outputs)
+        return Z[:, 0] if Z.shape[1] == 1 and not self._multilabel else Z
+
     def predict_log_proba(self, X: Any) -> Array:
         """Return the logarithm of ``predict_proba`` (−inf where a probability is 0)."""
         check_is_fitted(self)
