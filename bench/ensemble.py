@@ -1,0 +1,127 @@
+"""ensemble: K copies of the tutorial's neuron, each from its own seed, trained at once.
+
+Figure: ns per network-step (one network's one training step). Contenders: ``gn.Ensemble``; K
+separate glassnet fits (timed on up to 20 of them: the figure is per network); the ten-line
+program batched by hand in NumPy (weights (3, K)); the same batched in PyTorch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from bench.common import Result, alternate, seconds
+from bench.tiny import INPUTS, OUTPUTS
+
+
+def _epochs(K: int, budget: int) -> int:
+    return max(20, budget // K)  # about ``budget`` network-steps per timed run
+
+
+def glassnet_ensemble(K: int, epochs: int) -> Callable[[], float]:
+    import glassnet as gn
+
+    X, y = np.array(INPUTS), np.array(OUTPUTS).T
+    seeds = [np.random.RandomState(s) for s in range(K)]
+
+    def run() -> float:
+        ensemble = gn.Ensemble(
+            [gn.Dense(3, 1, activation="sigmoid", bias=False)],
+            seeds=[np.random.RandomState(s) for s in range(K)] if K > 1 else seeds[:1],
+            loss="sse",
+            optimizer=gn.SGD(lr=1.0),
+            init="uniform",
+        )
+        return seconds(lambda: ensemble.fit(X, y, epochs=epochs)) / (epochs * K) * 1e9
+
+    return run
+
+
+def separate_fits(K: int, epochs: int) -> Callable[[], float]:
+    import glassnet as gn
+
+    X, y = np.array(INPUTS), np.array(OUTPUTS).T
+    sampled = min(K, 20)
+
+    def run() -> float:
+        nets = [
+            gn.Network(
+                [gn.Dense(3, 1, activation="sigmoid", bias=False)],
+                loss="sse",
+                optimizer=gn.SGD(lr=1.0),
+                init="uniform",
+                rng=np.random.RandomState(s),
+            )
+            for s in range(sampled)
+        ]
+
+        def fits() -> None:
+            for net in nets:
+                net.fit(X, y, epochs=epochs)
+
+        return seconds(fits) / (epochs * sampled) * 1e9
+
+    return run
+
+
+def numpy_batched(K: int, epochs: int) -> Callable[[], float]:
+    X, y = np.array(INPUTS, dtype=float), np.array(OUTPUTS, dtype=float).T
+
+    def run() -> float:
+        W = np.hstack([2 * np.random.RandomState(s).random((3, 1)) - 1 for s in range(K)])
+
+        def loop() -> None:
+            nonlocal W
+            for _ in range(epochs):
+                output = 1 / (1 + np.exp(-(X @ W)))  # (4, K)
+                W += X.T @ ((y - output) * output * (1 - output))
+
+        return seconds(loop) / (epochs * K) * 1e9
+
+    return run
+
+
+def torch_batched(K: int, epochs: int) -> Callable[[], float]:
+    import torch
+
+    def run() -> float:
+        X = torch.tensor(INPUTS, dtype=torch.float64)
+        y = torch.tensor(OUTPUTS, dtype=torch.float64).T
+        W = torch.from_numpy(
+            np.hstack([2 * np.random.RandomState(s).random((3, 1)) - 1 for s in range(K)])
+        )
+
+        def loop() -> None:
+            with torch.no_grad():
+                for _ in range(epochs):
+                    output = torch.sigmoid(X @ W)
+                    W.add_(X.T @ ((y - output) * output * (1 - output)))
+
+        return seconds(loop) / (epochs * K) * 1e9
+
+    return run
+
+
+def run(
+    repeats: int,
+    sizes: tuple[int, ...] = (1, 10, 100, 1000, 10_000),
+    budget: int = 200_000,
+    **_: Any,
+) -> list[Result]:
+    """One Result per K; ns per network-step."""
+    results = []
+    for K in sizes:
+        epochs = _epochs(K, budget)
+        contenders = {
+            "glassnet Ensemble": glassnet_ensemble(K, epochs),
+            "separate glassnet fits": separate_fits(K, min(epochs, 2000)),
+            "numpy batched sketch": numpy_batched(K, epochs),
+            "torch batched": torch_batched(K, epochs),
+        }
+        result = Result(f"ensemble K={K}", "ns per network-step")
+        result.samples = alternate(contenders, repeats)
+        result.extra.update(K=K, epochs=epochs)
+        results.append(result)
+    return results

@@ -1,0 +1,175 @@
+"""mid: MNIST-shaped synthetic data, a 784-128-10 ReLU network, one epoch of mini-batch SGD.
+
+The data: 60,000 rows of 784 float32 "pixels" in [0, 1) and 10 classes from a fixed linear rule
+(learnable, not noise). Every contender: softmax + cross-entropy, batch 128, shuffled, SGD with
+lr 0.1 and no momentum, one epoch, in float32 and in float64. Figures: seconds per epoch;
+GFLOP/s counted as 6 × samples × weights (the three matrix products per layer); and that rate
+as a fraction of "GEMM only": the same matrix products for every batch and nothing else.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from bench.common import Result, alternate, seconds
+
+N_FEATURES, N_HIDDEN, N_CLASSES, BATCH, LR = 784, 128, 10, 128, 0.1
+WEIGHTS = N_FEATURES * N_HIDDEN + N_HIDDEN * N_CLASSES  # multiply-adds per sample per product
+
+
+def make_data(n_samples: int = 60_000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Return X (n, 784) float32 and integer labels y (n,), built in chunks (no float64 copy)."""
+    rng = np.random.default_rng(seed)
+    rule = rng.standard_normal((N_FEATURES, N_CLASSES)).astype(np.float32)
+    X = np.empty((n_samples, N_FEATURES), dtype=np.float32)
+    y = np.empty(n_samples, dtype=np.int64)
+    for start in range(0, n_samples, 8192):
+        chunk = X[start : start + 8192]
+        rng.random(chunk.shape, dtype=np.float32, out=chunk)
+        y[start : start + 8192] = np.argmax((chunk - 0.5) @ rule, axis=1)
+    return X, y
+
+
+def glassnet_epoch(X: np.ndarray, y: np.ndarray, dtype: str) -> Callable[[], float]:
+    import glassnet as gn
+
+    def run() -> float:
+        net = gn.Network(
+            [
+                gn.Dense(N_FEATURES, N_HIDDEN, activation="relu"),
+                gn.Dense(N_HIDDEN, N_CLASSES, activation="softmax"),
+            ],
+            loss="categorical_crossentropy",
+            optimizer=gn.SGD(lr=LR),
+            rng=0,
+            dtype=dtype,
+        )
+        return seconds(lambda: net.fit(X, y, epochs=1, batch_size=BATCH, shuffle=True))
+
+    return run
+
+
+def torch_epoch(X: np.ndarray, y: np.ndarray, dtype: str) -> Callable[[], float]:
+    import torch
+
+    torch_dtype = torch.float32 if dtype == "float32" else torch.float64
+    X_t = torch.from_numpy(X).to(torch_dtype)  # the float64 copy is made once, outside the timing
+    y_t = torch.from_numpy(y)
+
+    def run() -> float:
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(
+            torch.nn.Linear(N_FEATURES, N_HIDDEN),
+            torch.nn.ReLU(),
+            torch.nn.Linear(N_HIDDEN, N_CLASSES),
+        ).to(torch_dtype)
+        optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+        loss_function = torch.nn.CrossEntropyLoss()
+
+        def epoch() -> None:
+            order = torch.randperm(len(X_t))
+            for start in range(0, len(X_t), BATCH):
+                rows = order[start : start + BATCH]
+                optimizer.zero_grad()
+                loss_function(model(X_t[rows]), y_t[rows]).backward()
+                optimizer.step()
+
+        return seconds(epoch)
+
+    return run
+
+
+def sklearn_epoch(X: np.ndarray, y: np.ndarray, dtype: str) -> Callable[[], float]:
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    data = X if dtype == "float32" else X.astype(np.float64)
+
+    def run() -> float:
+        model = MLPClassifier(
+            hidden_layer_sizes=(N_HIDDEN,),
+            activation="relu",
+            solver="sgd",
+            batch_size=BATCH,
+            learning_rate_init=LR,
+            momentum=0.0,
+            nesterovs_momentum=False,
+            alpha=0.0,
+            max_iter=1,
+            shuffle=True,
+            random_state=0,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return seconds(lambda: model.fit(data, y))
+
+    return run
+
+
+def gemm_only(X: np.ndarray, dtype: str, products: int = 6) -> Callable[[], float]:
+    """The matrix products of every batch (3 per layer, or 5 without the inputs' gradient)."""
+    rng = np.random.default_rng(1)
+    W1 = rng.standard_normal((N_FEATURES, N_HIDDEN)).astype(dtype)
+    W2 = rng.standard_normal((N_HIDDEN, N_CLASSES)).astype(dtype)
+    X_batch = np.ascontiguousarray(X[:BATCH], dtype=dtype)
+    Z1 = np.empty((BATCH, N_HIDDEN), dtype)
+    Z2 = np.empty((BATCH, N_CLASSES), dtype)
+    dW1, dW2 = np.empty_like(W1), np.empty_like(W2)
+    dA1, dX = np.empty_like(Z1), np.empty_like(X_batch)
+    n_batches = -(-len(X) // BATCH)
+
+    def run() -> float:
+        def products_of_every_batch() -> None:
+            for _ in range(n_batches):
+                np.dot(X_batch, W1, Z1)
+                np.dot(Z1, W2, Z2)
+                np.dot(Z1.T, Z2, dW2)
+                np.dot(Z2, W2.T, dA1)
+                np.dot(X_batch.T, dA1, dW1)
+                if products == 6:
+                    np.dot(dA1, W1.T, dX)
+
+        return seconds(products_of_every_batch)
+
+    return run
+
+
+def run(
+    repeats: int,
+    n_samples: int = 60_000,
+    dtypes: tuple[str, ...] = ("float32", "float64"),
+    **_: Any,
+) -> list[Result]:
+    """One Result per dtype; seconds per epoch, plus GFLOP/s and the fraction of GEMM-only."""
+    X, y = make_data(n_samples)
+    results = []
+    for dtype in dtypes:
+        contenders = {
+            "glassnet fit": glassnet_epoch(X, y, dtype),
+            "torch autograd+SGD": torch_epoch(X, y, dtype),
+            "sklearn MLPClassifier": sklearn_epoch(X, y, dtype),
+            "GEMM only (6 products)": gemm_only(X, dtype, 6),
+            "GEMM only (5 products)": gemm_only(X, dtype, 5),
+        }
+        result = Result(f"mid {dtype}", "s per epoch")
+        result.samples = alternate(contenders, repeats)
+        flop = 6 * n_samples * WEIGHTS
+        gflops = {name: flop / result.median(name) / 1e9 for name in result.samples}
+        result.extra.update(
+            dtype=dtype,
+            n_samples=n_samples,
+            flop_per_epoch=flop,
+            gflops=gflops,
+            fraction_of_gemm_rate={
+                "6 products": result.median("GEMM only (6 products)")
+                / result.median("glassnet fit"),
+                "5 products": result.median("GEMM only (5 products)")
+                / result.median("glassnet fit"),
+            },
+        )
+        results.append(result)
+    return results
