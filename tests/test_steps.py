@@ -100,12 +100,14 @@ def test_shuffled_batches_gather_the_same_rows_as_indexing(rng):
     np.testing.assert_array_equal(net.get_weights()[0], twin.get_weights()[0])
 
 
-def test_float32_data_trains_a_float64_network_as_if_widened(rng):
+@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize("batch_size", [6, None])
+def test_float32_data_trains_a_float64_network_as_if_widened(batch_size, shuffle, rng):
     X = rng.normal(size=(20, 3)).astype(np.float32)
     Y = rng.normal(size=(20, 1))
     nets = [gn.Network([gn.Dense(3, 1)], loss="mse", optimizer=gn.SGD(lr=0.1), rng=5) for _ in "ab"]
-    nets[0].fit(X, Y, epochs=3, batch_size=6, shuffle=True)
-    nets[1].fit(X.astype(np.float64), Y, epochs=3, batch_size=6, shuffle=True)
+    nets[0].fit(X, Y, epochs=3, batch_size=batch_size, shuffle=shuffle)
+    nets[1].fit(X.astype(np.float64), Y, epochs=3, batch_size=batch_size, shuffle=shuffle)
     np.testing.assert_array_equal(nets[0].get_weights()[0], nets[1].get_weights()[0])
 
 
@@ -159,3 +161,11 @@ def test_divergence_keeps_the_weights_of_the_epoch_before():
     assert np.isfinite(expected.evaluate(X, Y))
     for ours, theirs in zip(net.get_weights(), expected.get_weights(), strict=True):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_float32_data_with_a_nan_is_still_refused():
+    X = np.ones((5, 3), dtype=np.float32)
+    X[2, 1] = np.nan
+    net = gn.Network([gn.Dense(3, 1)], loss="mse", rng=0)
+    with pytest.raises(gn.ShapeError, match="row 3, column 2"):
+        net.fit(X, np.ones(5), batch_size=2)

@@ -359,6 +359,11 @@ class Network:
 
 
 def _check_finite(array: Array, name: str) -> None:
+    # A sum is finite only if every term is (inf and NaN never cancel out), and it needs no
+    # boolean copy of the data; only a non-finite sum (or an overflowing one) looks closer.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array)):
+            return
     if not np.isfinite(array).all():
         row, column = np.argwhere(~np.isfinite(array))[0]
         raise ShapeError(

@@ -18,6 +18,7 @@ import numpy as np
 
 from glassnet._types import Array
 from glassnet.errors import ConfigurationError, ConvergenceWarning, TrainingDivergedError
+from glassnet.network import _check_finite
 from glassnet.steps import Rewind, TrainingStep
 
 if TYPE_CHECKING:
@@ -62,6 +63,30 @@ def _check_int(name: str, value: Any, minimum: int, allow_none: bool = False) ->
         return
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise ConfigurationError(f"{name} must be an int >= {minimum}, got {value!r}")
+
+
+def _step_rows(n_samples: int, batch_size: int | None) -> int:
+    """Rows per step: the batch size, or every row."""
+    return n_samples if batch_size is None else min(batch_size, n_samples)
+
+
+def _check_features(net: Network, X: Any, widen_per_batch: bool) -> Array:
+    """``net.check_X(X)``, except float32 data for a float64 network may stay float32.
+
+    Mini-batches are then widened one at a time (exactly: every float32 is a float64), so
+    training never holds a float64 copy of the whole data set.
+    """
+    if not (
+        widen_per_batch
+        and isinstance(X, np.ndarray)
+        and X.dtype == np.float32
+        and net.dtype == np.float64
+        and X.ndim == 2
+    ):
+        return net.check_X(X)
+    net.check_X(X[:1])  # shape and feature count, on one row
+    _check_finite(X, "X")
+    return X
 
 
 def _split_validation(
@@ -132,8 +157,10 @@ def fit(
     _check_int("epochs", epochs, 0)
     _check_int("batch_size", batch_size, 1, allow_none=True)
     _check_int("patience", patience, 1, allow_none=True)
-    X = net.check_X(X)
+    X = _check_features(net, X, widen_per_batch=batch_size is not None and not validation_fraction)
     Y = net.check_y(y, X.shape[0])
+    if _step_rows(X.shape[0], batch_size) == X.shape[0] and X.dtype != net.dtype:
+        X = net.check_X(X)  # one batch of everything: widen it once
     if validation_data is not None:
         X_val = net.check_X(validation_data[0], "validation X")
         Y_val: Array | None = net.check_y(validation_data[1], X_val.shape[0], "validation y")
@@ -147,7 +174,7 @@ def fit(
     history = History()
     net.history = history
     n_samples = X.shape[0]
-    step = n_samples if batch_size is None else min(batch_size, n_samples)
+    step = _step_rows(n_samples, batch_size)
     full_batch = step == n_samples and not shuffle
     pairs = [(param, grad) for _, param, grad in net.parameters()]
     best: list[Array] | None = None
@@ -224,6 +251,8 @@ def _run_batches(
     for start in range(0, n_samples, step):
         if order is None:
             X_batch, Y_batch = X[start : start + step], Y[start : start + step]
+            if X_batch.dtype != Y_batch.dtype:  # float32 data for a float64 network
+                X_batch = X_batch.astype(Y_batch.dtype)
         else:
             X_batch, Y_batch = train.gather(X, Y, order[start : start + step])
         loss = train(X_batch, Y_batch)
