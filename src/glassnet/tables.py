@@ -110,6 +110,7 @@ class TableModel:
         target: Sequence[str] | None = None,
         callback: Callable[[int, Network, History], bool | None] | None = None,
         trainer: Callable[[Network, Array, Array, Array], History] | None = None,
+        on_start: Callable[[Network, Array, Array, Array], None] | None = None,
     ) -> TableModel:
         """Train on the rows of ``table`` whose output cells are all known.
 
@@ -125,6 +126,10 @@ class TableModel:
         trainer : callable, optional
             Trains in place of ``Network.fit``: ``trainer(net, X, Y, X_new)`` gets the encoded
             training rows and the rows to fill, and returns a History.
+        on_start : callable, optional
+            ``on_start(net, X, Y, X_new)`` just before training: the freshly built network, the
+            encoded training rows and the rows to fill. For watching training (explain, plots);
+            it must change none of them, so training runs exactly as without it.
 
         Returns
         -------
@@ -166,8 +171,11 @@ class TableModel:
         settings = self.settings_
         assert settings.epochs is not None
         assert settings.validation is not None
-        if trainer is not None:
+        if trainer is not None or on_start is not None:
             X_new = self._encode_inputs(table, np.flatnonzero(~known))  # (n_new, n_features)
+            if on_start is not None:
+                on_start(self.net_, X, Y, X_new)
+        if trainer is not None:
             self.history_: History | None = trainer(self.net_, X, Y, X_new)
         else:
             self.history_ = self.net_.fit(
@@ -325,6 +333,27 @@ class TableModel:
         if self.task_ != REGRESSION:
             result["classes"] = self._class_names()
         return result
+
+    def encode(self, table: Table) -> tuple[Array, Array]:
+        """Return what the network sees for the rows of ``table`` whose outputs are known.
+
+        Returns
+        -------
+        X : ndarray of shape (n_known, n_features)
+            The inputs, scaled and one-hot encoded as in training.
+        Y : ndarray of shape (n_known, n_outputs)
+            The targets: 0/1 columns, one-hot classes, or scaled regression values.
+        """
+        self._check_fitted()
+        positions = [spec["position"] for spec in self.outputs_]
+        if self._layout(table) == "inputs":
+            raise TableFormatError(
+                f"expected the output column(s) {', '.join(s['name'] for s in self.outputs_)} "
+                "as in training, found only the input columns",
+                table.path,
+            )
+        known = np.flatnonzero(~np.any([table.missing(j) for j in positions], axis=0))
+        return self._encode_inputs(table, known), self._encode_outputs(table, known)
 
     # -- encoding -----------------------------------------------------------------------------
 
