@@ -2,13 +2,14 @@
 
 ``animate`` trains a network while keeping its weights at chosen iterations, then draws one frame
 per kept state (the diagram beside the decision boundary) and writes them as a GIF with
-matplotlib's Pillow writer. matplotlib and Pillow are optional extras
+matplotlib's Pillow writer; ``write_animation`` does the drawing for states kept by any run. matplotlib and Pillow are optional extras
 (``pip install 'glassnet[plot]'``), imported only here.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from glassnet.network import Network
     from glassnet.training import History
 
-__all__ = ["animate", "frame_epochs"]
+__all__ = ["animate", "frame_epochs", "write_animation"]
 
 
 def frame_epochs(epochs: int, frames: int) -> list[int]:
@@ -75,11 +76,7 @@ def animate(
     OutputError
         When the file cannot be written.
     """
-    try:
-        from matplotlib.animation import PillowWriter
-        from matplotlib.figure import Figure
-    except ImportError as error:
-        raise ImportError(INSTALL_HINT) from error
+    _matplotlib()
     X = net.check_X(X)
     Y = net.check_y(y, X.shape[0])
     wanted = frame_epochs(epochs, frames)
@@ -90,6 +87,45 @@ def animate(
             kept[epoch] = network.get_weights()
 
     history = net.fit(X, Y, epochs=epochs, callback=keep)
+    write_animation(net, kept, X, Y, path, history.loss, fps=fps)
+    return history
+
+
+def write_animation(
+    net: Network,
+    kept: Mapping[int, list[Any]],
+    X: Any,
+    y: Any,
+    path: str | os.PathLike[str],
+    losses: Sequence[float] = (),
+    fps: int = 8,
+    names: Sequence[str] | None = None,
+) -> None:
+    """Write a GIF with one frame per kept state of ``net``: its diagram beside its answers.
+
+    Parameters
+    ----------
+    net : Network
+        Its weights are set to each kept state in turn, and put back afterwards.
+    kept : mapping of int to list of ndarray
+        Iteration -> weights (as from ``get_weights``), e.g. kept by a ``fit`` callback.
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like
+    path : str or path-like
+    losses : sequence of float, optional
+        The loss of each iteration (``History.loss``), shown in the frame titles.
+    fps : int, default=8
+    names : sequence of str, optional
+        Input names, for the diagram and the boundary's axes.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written.
+    """
+    PillowWriter, Figure = _matplotlib()
+    X = net.check_X(X)
+    Y = net.check_y(y, X.shape[0])
     final = net.get_weights()
     # A fixed layout: constrained layout would measure every frame's text twice, for nothing.
     figure = Figure(figsize=(11, 4.8), dpi=100)
@@ -98,13 +134,22 @@ def animate(
         with writer.saving(figure, os.fspath(path), dpi=100):
             scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
             for epoch, weights in sorted(kept.items()):
-                _draw(figure, net, weights, X, Y, epoch, history, scale)
+                loss = losses[epoch - 1] if 0 < epoch <= len(losses) else None
+                _draw(figure, net, weights, X, Y, epoch, loss, scale, names)
                 writer.grab_frame()
     except OSError as error:
         raise OutputError(f"cannot write {os.fspath(path)}: {error}") from None
     finally:
         net.set_weights(final)
-    return history
+
+
+def _matplotlib() -> tuple[Any, Any]:
+    try:
+        from matplotlib.animation import PillowWriter
+        from matplotlib.figure import Figure
+    except ImportError as error:
+        raise ImportError(INSTALL_HINT) from error
+    return PillowWriter, Figure
 
 
 def _draw(
@@ -114,17 +159,18 @@ def _draw(
     X: Any,
     Y: Any,
     epoch: int,
-    history: History,
+    loss: float | None,
     scale: float,
+    names: Sequence[str] | None,
 ) -> None:
     figure.clear()
     left = figure.add_axes((0.01, 0.02, 0.44, 0.86))
     right = figure.add_axes((0.52, 0.1, 0.46, 0.78))
     net.set_weights(weights)
-    plot_network(net, ax=left, scale=scale)
+    plot_network(net, ax=left, scale=scale, names=names)
     if net.n_inputs >= 2:
-        plot_boundary(net, X, Y, ax=right, resolution=80)
+        plot_boundary(net, X, Y, ax=right, resolution=80, names=names)
     else:
         right.axis("off")
-    loss = f", loss {history.loss[epoch - 1]:.4g}" if epoch > 0 else ""
-    figure.suptitle(f"iteration {epoch}{loss}")
+    shown = "" if loss is None else f", loss {loss:.4g}"
+    figure.suptitle(f"iteration {epoch}{shown}")

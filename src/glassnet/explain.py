@@ -147,6 +147,7 @@ class Prediction:
     inputs: Array
     Z: list[Array]
     A: list[Array]
+    note: str | None = None  # the row in the table's own terms, when its inputs were encoded
 
     @property
     def output(self) -> Array:
@@ -159,6 +160,8 @@ class Explanation:
     """Everything ``explain`` saw, ready to print (``narrate``) or to save (``to_dict``).
 
     ``losses`` holds the loss of every iteration, traced or not, as ``History.loss`` would.
+    ``notes`` are told after the network is described (how a table became these inputs, how
+    training ran); ``outcome`` before the final weights (an early stop, say).
     """
 
     network: dict[str, Any]
@@ -172,6 +175,8 @@ class Explanation:
     epochs: int = 0
     predictions: list[Prediction] = field(default_factory=list)
     losses: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    outcome: str | None = None
 
     def narrate(self, digits: int = 6, max_examples: int = 8) -> str:
         """Return the explanation as plain sentences (see ``glassnet.narrate``)."""
@@ -184,6 +189,7 @@ class Explanation:
         return {
             "network": self.network,
             "origin": self.origin,
+            "notes": self.notes,
             "start": _tensors(self.network, self.start),
             "data": {"inputs": self.X.tolist(), "targets": self.Y.tolist()},
             "steps": [_step_dict(step) for step in self.steps],
@@ -197,6 +203,7 @@ class Explanation:
             ],
             "epochs": self.epochs,
             "losses": self.losses,
+            "outcome": self.outcome,
             "final": _tensors(self.network, self.final),
             "predictions": [
                 {
@@ -205,6 +212,7 @@ class Explanation:
                         {"Z": z.tolist(), "A": a.tolist()} for z, a in zip(p.Z, p.A, strict=True)
                     ],
                     "output": p.output.tolist(),
+                    "note": p.note,
                 }
                 for p in self.predictions
             ],

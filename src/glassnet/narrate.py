@@ -171,6 +171,8 @@ class _Narrator:
             f"It learns from {n} examples of {n_in} inputs, by {self.optimizer_words()}, to make "
             f"the loss smaller: {_LOSS.get(loss, loss)}."
         )
+        for note in story.notes:
+            self.prose(note)
         self.say()
         self.say("Starting weights")
         self.prose(
@@ -400,6 +402,9 @@ class _Narrator:
     def ending(self) -> None:
         story = self.story
         self.say()
+        if story.outcome:
+            self.prose(story.outcome)
+            self.say()
         plural = "iteration" if story.epochs == 1 else "iterations"
         self.say(f"Final weights, after {story.epochs} {plural}")
         self.weights(story.final, 2)
@@ -425,6 +430,8 @@ class _Narrator:
             values = prediction.A[k]
         answer = ", ".join(f"{v:.8f}" for v in prediction.output)
         self.say(f"The answer for {self.row(prediction.inputs)} is {answer}.", 2)
+        if prediction.note:
+            self.prose(prediction.note, 2)
 
 
 def narrate(story: Explanation, digits: int = 6, max_examples: int = 8) -> str:

@@ -247,21 +247,28 @@ def _layout(sizes: list[int]) -> list[Array]:
 
 
 def plot_network(
-    net: Network, ax: Any = None, labels: bool | None = None, scale: float | None = None
+    net: Network,
+    ax: Any = None,
+    labels: bool | None = None,
+    scale: float | None = None,
+    names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
 ) -> Any:
     """Draw the network: neurons in columns, weights as lines coloured by sign, wide if large.
 
     Blue lines are positive weights, red ones negative; the width grows with the size of the
     weight. Values are written on the lines for small networks (``labels=None``: at most 24
     weights), and each neuron's bias, if any, below it. ``scale`` is the weight size drawn
-    widest (default: the largest weight), so that frames of an animation compare.
+    widest (default: the largest weight), so that frames of an animation compare. ``names``
+    and ``output_names`` (a table's columns or classes, say) are written beside the input and
+    output neurons, which keep their short names (x1, out) inside.
 
     Returns
     -------
     matplotlib Axes
     """
     sizes = [net.n_inputs] + [layer.n_out for layer in net.layers]
-    names = unit_names(sizes)
+    units = unit_names(sizes)
     heights = _layout(sizes)
     ax = new_axes(ax, size=(6.4, 4.8))
     from matplotlib.patches import Circle
@@ -301,7 +308,7 @@ def plot_network(
             ax.add_patch(
                 Circle((GAP * k, height), 0.25, facecolor="white", edgecolor="black", zorder=2)
             )
-            ax.text(GAP * k, height, names[k][m], ha="center", va="center", fontsize=10, zorder=3)
+            ax.text(GAP * k, height, units[k][m], ha="center", va="center", fontsize=10, zorder=3)
             if owner is not None and owner.bias is not None and labels:
                 ax.text(
                     GAP * k,
@@ -314,12 +321,29 @@ def plot_network(
                 )
         title = "inputs" if owner is None else owner.activation.name
         ax.text(GAP * k, max(sizes) / 2 + 0.1, title, ha="center", va="bottom", fontsize=11)
-    ax.set_xlim(-0.5, GAP * (len(sizes) - 1) + 0.5)
+    left = _side_names(ax, names, sizes[0], heights[0], 0.0, "right")
+    right = _side_names(ax, output_names, sizes[-1], heights[-1], GAP * (len(sizes) - 1), "left")
+    ax.set_xlim(-0.5 - left, GAP * (len(sizes) - 1) + 0.5 + right)
     ax.set_ylim(-max(sizes) / 2 - 0.3, max(sizes) / 2 + 0.5)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title("The network (blue: positive weight, red: negative; wider: larger)", fontsize=10)
     return ax
+
+
+def _side_names(
+    ax: Any, names: Sequence[str] | None, size: int, heights: Array, x: float, side: str
+) -> float:
+    """Write ``names`` beside a column of neurons; return the room they take (in data units)."""
+    if names is None:
+        return 0.0
+    if len(names) != size:
+        raise ConfigurationError(f"expected {size} names, got {len(names)}")
+    offset = -0.32 if side == "right" else 0.32
+    for name, height in zip(names, heights, strict=True):
+        ax.text(x + offset, height, name, ha=side, va="center", fontsize=9, zorder=4)
+    # About 0.11 units a character at this font size on the default figure.
+    return 0.1 + 0.11 * max(len(name) for name in names)
 
 
 class WeightRecorder:
@@ -389,8 +413,17 @@ def plot_weights(recorder: WeightRecorder, net: Network, ax: Any = None) -> Any:
     return ax
 
 
-def plot_overview(net: Network, history: History, X: Any, y: Any = None) -> Any:
+def plot_overview(
+    net: Network,
+    history: History,
+    X: Any,
+    y: Any = None,
+    names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
+) -> Any:
     """Draw the network, its loss curve and (for 2 or more inputs) its answers side by side.
+
+    ``names`` and ``output_names`` label the inputs and outputs, as in ``plot_network``.
 
     Returns
     -------
@@ -399,8 +432,8 @@ def plot_overview(net: Network, history: History, X: Any, y: Any = None) -> Any:
     """
     figure = _figure_class()(figsize=(15, 4.5), dpi=100, layout="constrained")
     panels = figure.subplots(1, 3 if net.n_inputs >= 2 else 2)
-    plot_network(net, ax=panels[0])
+    plot_network(net, ax=panels[0], names=names, output_names=output_names)
     plot_loss(history, ax=panels[1], loss_name=net.loss.name)
     if net.n_inputs >= 2:
-        plot_boundary(net, X, y, ax=panels[2])
+        plot_boundary(net, X, y, ax=panels[2], names=names)
     return figure

@@ -1,0 +1,375 @@
+"""Watch a training run without touching it: what explanations and pictures need, kept on the way.
+
+``TrainingRecorder`` is a ``fit`` callback. Told the starting network (``start``), it keeps a
+copy of it, a one-line summary every few iterations, weight snapshots and animation frames;
+afterwards ``explanation`` replays the first iterations on that copy, number by number, and says
+whether the replay is exactly what training did. Training itself runs as it would unwatched.
+``table_notes`` and ``input_names`` tell how a ``TableModel`` turned a table into these inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from glassnet._types import Array
+from glassnet.data.table import LABEL, MISSING
+from glassnet.errors import ConfigurationError
+from glassnet.explain import (
+    Explanation,
+    Summary,
+    describe_network,
+    describe_origin,
+    predict_steps,
+    trace,
+)
+
+if TYPE_CHECKING:
+    from glassnet.data.table import Table
+    from glassnet.network import Network
+    from glassnet.plotting import WeightRecorder
+    from glassnet.tables import TableModel
+    from glassnet.training import History
+
+__all__ = ["TrainingRecorder", "input_names", "output_names", "prediction_notes", "table_notes"]
+
+
+class TrainingRecorder:
+    """A ``fit`` callback that keeps what ``explain``, the plots and the animation need.
+
+    Call ``start`` with the freshly built network before training (``TableModel.fit`` does it
+    through its ``on_start`` hook), pass the recorder as ``fit``'s callback, then ask for the
+    ``explanation``. Recording reads the network and never changes it, so the trained weights
+    are the same as without the recorder.
+
+    Parameters
+    ----------
+    steps : int, default=1
+        Iterations to explain number by number.
+    every : int, optional
+        A summary (loss and weights) every ``every`` iterations; default: a tenth of the epochs.
+    snapshots : int, optional
+        Keep about this many weight snapshots in a ``WeightRecorder`` (for ``plot_weights``);
+        None keeps none.
+    frames : int, optional
+        Keep the weights at this many iterations, for an animation; None keeps none.
+
+    Examples
+    --------
+    >>> import glassnet as gn
+    >>> net = gn.Network([gn.Dense(3, 1, activation="sigmoid", bias=False)], loss="sse",
+    ...                  optimizer=gn.SGD(lr=1.0), init="uniform", rng=np.random.RandomState(1))
+    >>> X, y = [[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], [[0], [1], [1], [0]]
+    >>> recorder = TrainingRecorder(steps=1)
+    >>> recorder.start(net, X, y, epochs=100)
+    >>> history = net.fit(X, y, epochs=100, callback=recorder)
+    >>> story = recorder.explanation(net, history)
+    >>> story.steps[0].layers[0].Z[:, 0].round(6)  # the first iteration, as training ran it
+    array([-0.999771, -0.725078, -1.165727, -0.559122])
+    >>> recorder.exact, len(story.summaries)
+    (True, 10)
+    """
+
+    def __init__(
+        self,
+        steps: int = 1,
+        every: int | None = None,
+        snapshots: int | None = None,
+        frames: int | None = None,
+    ) -> None:
+        for name, value in (("steps", steps), ("every", every), ("snapshots", snapshots)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ConfigurationError(f"{name} must be an int, got {value!r}")
+        if steps < 0:
+            raise ConfigurationError(f"steps must be >= 0, got {steps}")
+        self.steps = steps
+        self.every = every
+        self.snapshots = snapshots
+        self.frames = frames
+        self.exact: bool | None = None  # after ``explanation``: did the replay match training?
+        self.summaries: list[Summary] = []
+        self.kept: dict[int, list[Array]] = {}  # animation frames: iteration -> weights
+        self.weights: WeightRecorder | None = None
+        self._early: list[list[Array]] = []  # weights after each of the first ``steps`` epochs
+        self._wanted: set[int] = set()
+
+    def start(
+        self, net: Network, X: Any, y: Any, X_new: Any = None, epochs: int | None = None
+    ) -> None:
+        """Keep the starting network and the rows it will learn from, before training starts.
+
+        ``epochs`` (the most training may run) sets the default summary spacing and the frames.
+        """
+        self.origin_net = net.copy()  # weights, optimizer state and rng as training finds them
+        self.X = net.check_X(X)
+        self.Y = net.check_y(y, self.X.shape[0])
+        self.X_new = None if X_new is None or len(X_new) == 0 else net.check_X(X_new, "X_new")
+        epochs = 10 if epochs is None else epochs
+        if self.every is None:
+            self.every = max(1, epochs // 10)
+        if self.snapshots is not None:
+            from glassnet.plotting import WeightRecorder
+
+            self.weights = WeightRecorder(net, every=max(1, epochs // self.snapshots))
+        if self.frames is not None:
+            from glassnet.animation import frame_epochs
+
+            self._wanted = set(frame_epochs(epochs, self.frames))
+            if 0 in self._wanted:
+                self.kept[0] = net.get_weights()
+
+    def __call__(self, epoch: int, net: Network, history: History) -> None:
+        """Record after ``epoch``: early weights, summaries, snapshots and frames."""
+        if epoch <= self.steps:
+            self._early.append(net.get_weights())
+        if self.every is not None and epoch % self.every == 0:
+            self.summaries.append(Summary(epoch, net.evaluate(self.X, self.Y), net.get_weights()))
+        if self.weights is not None:
+            self.weights(epoch, net, history)
+        if epoch in self._wanted:
+            self.kept[epoch] = net.get_weights()
+
+    def explanation(
+        self,
+        net: Network,
+        history: History,
+        origin: str | None = None,
+        notes: Sequence[str] = (),
+        prediction_notes: Sequence[str] | None = None,
+    ) -> Explanation:
+        """Return the story of the training just watched, ready to narrate.
+
+        The detailed iterations are replayed from the starting network over all of its rows
+        (full batch). When training ran that way too, the replay gives exactly training's numbers
+        (``exact`` becomes True); otherwise (mini-batches, held-out rows) a note says so.
+
+        Parameters
+        ----------
+        net : Network
+            The trained network.
+        history : History
+            What ``fit`` returned.
+        origin : str, optional
+            Where the starting weights came from, in words.
+        notes : sequence of str
+            Told after the network is described.
+        prediction_notes : sequence of str, optional
+            One per row to predict, told after its arithmetic.
+        """
+        if not hasattr(self, "origin_net"):
+            raise ConfigurationError("expected start(net, X, y) before training, got no start")
+        start = self.origin_net.copy()
+        shown = min(self.steps, history.epochs)
+        steps = trace(start, self.X, self.Y, shown)
+        replayed = [_after(step) for step in steps]
+        self.exact = len(replayed) == len(self._early[:shown]) and all(
+            all(np.array_equal(a, b) for a, b in zip(mine, real, strict=True))
+            for mine, real in zip(replayed, self._early, strict=False)
+        )
+        all_notes = list(notes)
+        if steps and not self.exact:
+            all_notes.append(
+                "The iterations shown step by step replay full-batch steps from the starting "
+                f"weights over all {self.X.shape[0]} examples, to show the arithmetic; training "
+                "itself ran as described above, so its own numbers differ from these."
+            )
+        story = Explanation(
+            network=describe_network(net),
+            origin=origin if origin is not None else describe_origin(self.origin_net),
+            start=self.origin_net.get_weights(),
+            X=self.X,
+            Y=self.Y,
+            steps=steps,
+            summaries=list(self.summaries),
+            final=net.get_weights(),
+            epochs=history.epochs,
+            losses=list(history.loss),
+            notes=all_notes,
+            outcome=_outcome(history),
+        )
+        if self.X_new is not None:
+            story.predictions = [predict_steps(net, row) for row in self.X_new]
+            for prediction, note in zip(story.predictions, prediction_notes or (), strict=False):
+                prediction.note = note
+        return story
+
+
+def _after(step: Any) -> list[Array]:
+    """The weights after a traced step, in ``get_weights`` order."""
+    weights = []
+    for layer in step.layers:
+        weights.append(layer.new_weights)
+        if layer.new_bias is not None:
+            weights.append(layer.new_bias)
+    return weights
+
+
+def _outcome(history: History) -> str | None:
+    if history.interrupted:
+        return f"Training was interrupted after iteration {history.epochs}."
+    if history.stopped_early and history.best_epoch is not None:
+        return (
+            f"Training stopped early after iteration {history.epochs}: the loss it watched (on "
+            "the held-out rows, if any) had stopped improving. The final weights are those of "
+            f"iteration {history.best_epoch}, where that loss was lowest."
+        )
+    return None
+
+
+# -- table models ----------------------------------------------------------------------------------
+
+
+def input_names(model: TableModel) -> list[str]:
+    """Name each of the network's inputs by its table column: ``colour=red`` for one-hot ones."""
+    names: list[str] = []
+    for spec in model.inputs_:
+        if spec["kind"] == LABEL:
+            names.extend(f"{spec['name']}={category}" for category in spec["categories"])
+        else:
+            names.append(str(spec["name"]))
+    return names
+
+
+def output_names(model: TableModel) -> list[str]:
+    """Name each of the network's outputs: the classes of a label column, else the columns."""
+    if model.classes_ is not None:
+        return list(model.classes_)
+    return [str(spec["name"]) for spec in model.outputs_]
+
+
+def _encoded(model: TableModel) -> bool:
+    """Whether the network sees anything but the table's own numbers."""
+    changed = any(
+        spec["kind"] == LABEL or spec["mean"] != 0 or spec["scale"] != 1 for spec in model.inputs_
+    )
+    scaled = any(spec.get("mean", 0) != 0 or spec.get("scale", 1) != 1 for spec in model.outputs_)
+    return changed or scaled or model.classes_ is not None
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def table_notes(model: TableModel) -> list[str]:
+    """Say in words how the table became the network's inputs and targets, and how it trained.
+
+    Nothing is said about columns the network sees unchanged, so the tutorial's table (raw 0s
+    and 1s, full-batch training) needs no note.
+    """
+    notes = []
+    if _encoded(model):
+        notes.append(_inputs_note(model))
+        outputs = _outputs_note(model)
+        if outputs:
+            notes.append(outputs)
+    plan = _training_note(model)
+    if plan:
+        notes.append(plan)
+    return notes
+
+
+def _inputs_note(model: TableModel) -> str:
+    parts, index, scaled = [], 1, False
+    for spec in model.inputs_:
+        name = spec["name"]
+        if spec["kind"] == LABEL:
+            width = len(spec["categories"])
+            units = f"x{index}" if width == 1 else f"x{index}..x{index + width - 1}"
+            parts.append(
+                f"{units} are column {name!r} one-hot encoded (1 for the row's label, 0 for the "
+                f"others; labels {', '.join(spec['categories'])})"
+            )
+            index += width
+            continue
+        mean, scale = spec["mean"], spec["scale"]
+        if mean == 0 and scale == 1:
+            parts.append(f"x{index} is column {name!r} as it is")
+        else:
+            parts.append(
+                f"x{index} is column {name!r} scaled: ({name} - {_number(mean)}) / {_number(scale)}"
+            )
+            scaled = True
+        index += 1
+    text = "The inputs are the table's columns encoded for the network: " + "; ".join(parts) + "."
+    if scaled:
+        text += " Scaled columns have mean 0 and standard deviation 1 over the known rows."
+    return text
+
+
+def _outputs_note(model: TableModel) -> str | None:
+    if model.classes_ is not None:
+        column = model.outputs_[0]["name"]
+        units = "out1" if len(model.classes_) == 1 else f"out1..out{len(model.classes_)}"
+        return (
+            f"The outputs {units} are the probabilities of the labels of column {column!r} "
+            f"({', '.join(model.classes_)}); each example's target is 1 for its label and 0 for "
+            "the others."
+        )
+    single = len(model.outputs_) == 1
+    scaled = [spec.get("mean", 0) != 0 or spec.get("scale", 1) != 1 for spec in model.outputs_]
+    if single and not scaled[0]:
+        return None  # one 0/1 column: out is simply its probability of 1
+    parts = []
+    for k, (spec, is_scaled) in enumerate(zip(model.outputs_, scaled, strict=True), start=1):
+        unit = "out" if single else f"out{k}"
+        name = spec["name"]
+        if is_scaled:
+            mean, scale = _number(spec["mean"]), _number(spec["scale"])
+            parts.append(
+                f"{unit} is column {name!r} scaled the same way, ({name} - {mean}) / {scale}; "
+                f"its answers are turned back as {unit} × {scale} + {mean}"
+            )
+        else:
+            parts.append(f"{unit} is column {name!r}")
+    return "The targets: " + "; ".join(parts) + "."
+
+
+def _training_note(model: TableModel) -> str | None:
+    settings = model.settings_
+    parts = []
+    if settings.batch_size is not None:
+        shuffled = ", reshuffled every iteration" if settings.shuffle else ""
+        parts.append(f"steps on mini-batches of {settings.batch_size} rows{shuffled}")
+    if settings.validation:
+        held = f"{settings.validation:.0%} of the known rows held out to watch for overfitting"
+        parts.append(held)
+    if settings.patience is not None:
+        parts.append(
+            f"stopping {settings.patience} iterations after the lowest loss and keeping those "
+            "weights"
+        )
+    if settings.l2:
+        parts.append(f"weight decay {_number(settings.l2)}")
+    if not parts:
+        return None
+    return f"Training: at most {settings.epochs} iterations, " + ", ".join(parts) + "."
+
+
+def prediction_notes(model: TableModel, table: Table) -> list[str]:
+    """For each row with a ``?`` output, the row and its answer in the table's own terms.
+
+    Empty when the network sees the table's numbers unchanged: the arithmetic says it all.
+    """
+    if not _encoded(model):
+        return []
+    positions = [spec["position"] for spec in model.outputs_]
+    rows = [i for i, row in enumerate(table.rows) if any(row[j] == MISSING for j in positions)]
+    if not rows:
+        return []
+    part = table.take(rows)
+    answers = model.answers(part)
+    notes = []
+    for i, answer in zip(rows, answers, strict=True):
+        cells = ", ".join(
+            f"{spec['name']} = {table.rows[i][spec['position']]}" for spec in model.inputs_
+        )
+        given = ", ".join(
+            f"{spec['name']} = {value}" for spec, value in zip(model.outputs_, answer, strict=True)
+        )
+        notes.append(
+            f"In the table this is the row on line {table.lines[i]} ({cells}); the answer "
+            f"written there: {given}."
+        )
+    return notes
