@@ -61,7 +61,10 @@ def test_explain_a_table_with_a_hidden_layer(tmp_path, capsys):
     assert "layer 1 (hidden: 2 inputs -> 3 tanh neurons)" in out
     assert "Backward, layer 1 (hidden" in out
     assert "bias of h1" in out
-    assert "Prediction for inputs 0.5 0.5" in out
+    flat = " ".join(out.split())
+    assert "x1 is column 'a' scaled: (a - 0.5) / 0.5" in flat
+    assert "Prediction for inputs 0 0\n" in out  # 0.5 0.5, scaled
+    assert "the row on line 6 (a = 0.5, b = 0.5)" in flat
 
 
 def test_solve_explain_prints_story_then_table(capsys):
@@ -108,6 +111,7 @@ def test_plot_a_model_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "expected --data TABLE" in err
     assert "a model file keeps no training history" in err
+    assert "glassnet plot TABLE --kind loss" in err
 
 
 def test_explain_missing_table_exits_66(tmp_path, capsys):
@@ -170,3 +174,242 @@ def test_missing_matplotlib_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     assert main(["solve", "--plot", str(tmp_path / "x.png"), "--epochs", "1"]) == 70
     assert "pip install 'glassnet[plot]'" in capsys.readouterr().err
+
+
+# -- tables through the table model ---------------------------------------------------------------
+
+FRUIT_CSV = (
+    "colour,weight,kind\n"
+    "red,150,apple\n"
+    "green,120,apple\n"
+    "yellow,110,banana\n"
+    "yellow,130,banana\n"
+    "orange,160,citrus\n"
+    "green,140,citrus\n"
+    "red,170,apple\n"
+    "yellow,125,?\n"
+)
+PRICES_CSV = "".join(
+    ["size,rooms,price\n"]
+    + [f"{40 + 7 * i},{1 + i % 4},{100 + 9 * i + 5 * (i % 4)}\n" for i in range(24)]
+    + ["75,2,?\n", "120,3,?\n"]
+)
+
+
+@pytest.fixture
+def fruit(tmp_path):
+    path = tmp_path / "fruit.csv"
+    path.write_text(FRUIT_CSV)
+    return path
+
+
+@pytest.fixture
+def prices(tmp_path):
+    path = tmp_path / "prices.csv"
+    path.write_text(PRICES_CSV)
+    return path
+
+
+def test_explain_a_csv_with_label_columns(fruit, capsys):
+    assert main(["explain", str(fruit), "--hidden", "3", "--epochs", "20", "--steps", "1"]) == 0
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())
+    assert "layer 1 (hidden: 5 inputs -> 3 tanh neurons)" in out  # 4 colours one-hot + weight
+    assert "x1..x4 are column 'colour' one-hot encoded" in flat
+    assert "labels green, orange, red, yellow" in flat
+    assert "x5 is column 'weight' scaled: (weight - 140) / 20" in flat
+    assert "The outputs out1..out3 are the probabilities of the labels of column 'kind'" in flat
+    assert "Prediction for inputs 0 0 0 1 -0.75\n" in out
+    assert "the row on line 9 (colour = yellow, weight = 125); the answer written" in flat
+    assert "replay" not in flat  # full batch on every row: the iteration shown is training's
+
+
+def test_explain_json_holds_the_numbers_the_table_model_trains(fruit, tmp_path, capsys):
+    options = ["--hidden", "3", "--epochs", "20", "--sep", "comma", "--header"]
+    assert main(["explain", str(fruit), "--json", *options]) == 0
+    trace = json.loads(capsys.readouterr().out)
+    model_path = tmp_path / "fruit.safetensors"
+    assert main(["train", str(fruit), "-o", str(model_path), "--quiet", *options]) == 0
+    capsys.readouterr()
+    model = gn.TableModel.load(model_path)
+    X, Y = model.encode(gn.read_table(fruit))
+    np.testing.assert_array_equal(trace["data"]["inputs"], X)
+    np.testing.assert_array_equal(trace["data"]["targets"], Y)
+    weights = dict(zip(trace["network"]["parameters"], model.net_.get_weights(), strict=True))
+    for name, value in trace["final"].items():
+        np.testing.assert_array_equal(value, weights[name])
+    assert trace["steps"][0]["layers"][0]["inputs"] == X.tolist()
+    assert any("one-hot" in note for note in trace["notes"])
+
+
+def test_explain_reads_tables_as_solve_does(tmp_path, capsys):
+    path = tmp_path / "t.txt"
+    path.write_text("0;0;1;0\n1;1;1;1\n1;0;1;1\n0;1;1;0\n1;0;0;?\n")
+    assert main(["explain", str(path), "--sep", "semicolon", "--epochs", "10000"]) == 0
+    assert "The answer for 1 0 0 is 0.99993704." in capsys.readouterr().out
+    path.write_text("x,y,z,out\n0,0,1,0\n1,1,1,1\n1,0,1,1\n0,1,1,0\n1,0,0,?\n")
+    assert main(["explain", str(path), "--target", "out", "--epochs", "2", "--every", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "after iteration 2: loss " in out
+    assert "The inputs are" not in out  # the tutorial's raw numbers need no note
+
+
+def test_explain_says_when_training_ran_otherwise(prices, capsys):
+    assert main(["explain", str(prices), "--epochs", "30", "--batch-size", "8"]) == 0
+    flat = " ".join(capsys.readouterr().out.split())
+    assert "steps on mini-batches of 8 rows" in flat
+    assert "20% of the known rows held out" in flat
+    assert "replay full-batch steps from the starting weights over all 24 examples" in flat
+    assert "The targets: out is column 'price' scaled the same way" in flat
+
+
+def test_solve_explain_json_is_one_document(fruit, tmp_path, capsys):
+    picture = tmp_path / "overview.png"
+    args = ["solve", str(fruit), "--explain", "--json", "--plot", str(picture), "--epochs", "5"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)  # the whole of stdout parses as one document
+    assert document["command"] == "solve"
+    assert document["table"][-1][:2] == ["yellow", "125"]
+    trace = document["trace"]
+    assert [step["step"] for step in trace["steps"]] == [1]
+    assert len(trace["losses"]) == 5
+    assert "Iteration 1" not in captured.out
+    with Image.open(picture) as image:
+        assert image.size == (1500, 450)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--hidden", "4", "--epochs", "60"],
+        ["--hidden", "4", "--epochs", "60", "--batch-size", "5", "--validation", "0.25"],
+        ["--hidden", "2", "--epochs", "400", "--patience", "3", "--lr", "0.05"],
+    ],
+    ids=["full-batch", "mini-batches-validation", "early-stop"],
+)
+def test_solve_gives_the_same_numbers_with_explain_and_plot(prices, tmp_path, capsys, options):
+    runs = {}
+    for name, extra in {
+        "plain": [],
+        "plot": ["--plot", str(tmp_path / "p.png")],
+        "explain": ["--explain"],
+        "both": ["--explain", "--plot", str(tmp_path / "q.png")],
+    }.items():
+        model = tmp_path / f"{name}.safetensors"
+        args = ["solve", str(prices), "--json", "--save", str(model), *options, *extra]
+        assert main(args) == 0, capsys.readouterr().err
+        document = json.loads(capsys.readouterr().out)
+        runs[name] = (document, gn.TableModel.load(model).net_.get_weights())
+    plain, weights = runs.pop("plain")
+    for document, other in runs.values():
+        assert document["table"] == plain["table"]
+        assert document["answers"] == plain["answers"]
+        assert document["metrics"] == plain["metrics"]
+        for a, b in zip(weights, other, strict=True):
+            np.testing.assert_array_equal(a, b)
+    if "--patience" in options:
+        assert plain["metrics"]["stopped_early"]
+        assert "stopped early" in " ".join(runs["explain"][0]["trace"]["outcome"].split())
+
+
+def test_solve_explain_text_keeps_the_story_before_the_table(fruit, capsys):
+    assert main(["solve", str(fruit), "--explain", "--epochs", "3", "--max-examples", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Iteration 1") < out.index("Final weights") < out.index("colour,weight,kind")
+    assert out.rstrip().split("\n")[-1].startswith("yellow,125,")
+
+
+def test_plot_a_saved_table_model(fruit, tmp_path, capsys):
+    model = tmp_path / "fruit.safetensors"
+    assert main(["train", str(fruit), "-o", str(model), "--hidden", "3", "--quiet"]) == 0
+    picture = tmp_path / "network.png"
+    assert main(["plot", str(model), "-o", str(picture)]) == 0
+    with Image.open(picture) as image:
+        assert image.size == (640, 480)
+        assert np.unique(np.asarray(image.convert("L"))).size > 10  # drawn, not blank
+    boundary = tmp_path / "boundary.png"
+    args = ["plot", str(model), "--kind", "boundary", "--data", str(fruit), "--inputs", "4", "5"]
+    assert main([*args, "-o", str(boundary)]) == 0
+    assert boundary.stat().st_size > 1000
+    capsys.readouterr()
+    assert main(["plot", str(model), "--kind", "loss", "-o", str(tmp_path / "l.png")]) == 2
+    err = capsys.readouterr().err
+    assert "keeps only the final loss of its training" in err
+    assert "glassnet plot TABLE --kind loss" in err
+    assert not (tmp_path / "l.png").exists()
+
+
+def test_plot_network_names_the_columns(fruit, tmp_path):
+    from glassnet.plotting import plot_network
+    from glassnet.recorders import input_names, output_names
+
+    model = gn.TableModel(hidden=(2,), epochs=1).fit(gn.read_table(fruit))
+    assert input_names(model) == [
+        "colour=green",
+        "colour=orange",
+        "colour=red",
+        "colour=yellow",
+        "weight",
+    ]
+    assert output_names(model) == ["apple", "banana", "citrus"]
+    ax = plot_network(model.net_, names=input_names(model), output_names=output_names(model))
+    texts = {text.get_text() for text in ax.texts}
+    assert {"colour=red", "weight", "banana", "x1", "out3"} <= texts
+    with pytest.raises(gn.ConfigurationError, match="expected 5 names, got 1"):
+        plot_network(model.net_, names=["weight"])
+
+
+@pytest.mark.parametrize("kind", ["loss", "boundary", "network", "weights"])
+def test_plot_each_kind_from_a_label_csv(fruit, tmp_path, kind):
+    path = tmp_path / f"{kind}.png"
+    args = ["plot", str(fruit), "--kind", kind, "-o", str(path), "--hidden", "3", "--epochs", "30"]
+    assert main([*args, "--inputs", "1", "5"]) == 0
+    with Image.open(path) as image:
+        assert image.size == (640, 480)
+
+
+def test_plot_boundary_inputs_out_of_range_exit_2(fruit, tmp_path, capsys):
+    args = ["plot", str(fruit), "--kind", "boundary", "--inputs", "1", "9", "--epochs", "1"]
+    assert main([*args, "-o", str(tmp_path / "b.png")]) == 2
+    assert "expected --inputs between 1 and 5" in capsys.readouterr().err
+
+
+def test_animate_a_label_csv(fruit, tmp_path):
+    path = tmp_path / "fruit.gif"
+    args = ["animate", str(fruit), "-o", str(path), "--epochs", "6", "--frames", "3", "--quiet"]
+    assert main(args) == 0
+    with Image.open(path) as gif:
+        assert gif.n_frames == 3
+
+
+def test_recorder_replays_training_exactly_on_the_full_batch():
+    from glassnet.recorders import TrainingRecorder
+
+    X = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]])
+    y = np.array([[0.0], [1], [1], [0]])
+    net = gn.Network(
+        [gn.Dense(2, 3, activation="tanh"), gn.Dense(3, 1, activation="sigmoid")],
+        optimizer=gn.Adam(lr=0.1),
+        rng=3,
+    )
+    twin = net.copy()
+    recorder = TrainingRecorder(steps=3, every=2)
+    recorder.start(net, X, y, X_new=[[0.5, 0.5]], epochs=6)
+    history = net.fit(X, y, epochs=6, callback=recorder)
+    story = recorder.explanation(net, history)
+    assert recorder.exact
+    assert [s.epoch for s in story.summaries] == [2, 4, 6]
+    assert story.losses == history.loss
+    plain = twin.fit(X, y, epochs=6)  # unwatched: the same numbers
+    assert plain.loss == history.loss
+    for a, b in zip(twin.get_weights(), story.final, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(story.predictions[0].output, net.predict([[0.5, 0.5]])[0])
+
+
+def test_recorder_needs_a_start():
+    from glassnet.recorders import TrainingRecorder
+
+    with pytest.raises(gn.ConfigurationError, match="expected start"):
+        TrainingRecorder().explanation(gn.Network([gn.Dense(1, 1)]), gn.History())

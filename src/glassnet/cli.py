@@ -254,42 +254,55 @@ def _read(source: str | None, args: argparse.Namespace) -> Table:
     return read_table(source, sep=sep, header=header)
 
 
-def _fit(table: Table, args: argparse.Namespace) -> TableModel:
+def _fit(table: Table, args: argparse.Namespace, recorder: Any = None) -> TableModel:
+    """Train a table model as the options say; ``recorder`` (a TrainingRecorder) may watch."""
     model = TableModel(preset=args.preset, **_settings(args))
-    trainer = None
-    if getattr(args, "explain", False) or getattr(args, "plot", None):
-        trainer = _narrated_trainer(model, args)
     progress = _Progress(args)
+    callback: Callable[[int, Network, History], bool | None] = progress
+    on_start: Callable[[Network, Any, Any, Any], None] | None = None
+    if recorder is not None:
+
+        def start(net: Network, X: Any, Y: Any, X_new: Any) -> None:
+            recorder.start(net, X, Y, X_new, epochs=model.settings_.epochs)
+
+        def watched(epoch: int, net: Network, history: History) -> None:
+            recorder(epoch, net, history)
+            progress(epoch, net, history)
+
+        on_start, callback = start, watched
+
     try:
         model.fit(
-            table, outputs=args.outputs, target=args.target, callback=progress, trainer=trainer
+            table, outputs=args.outputs, target=args.target, callback=callback, on_start=on_start
         )
     finally:
         progress.close()
     return model
 
 
-def _narrated_trainer(
-    model: TableModel, args: argparse.Namespace
-) -> Callable[[Network, Any, Any, Any], History]:
-    from glassnet.cli_explain import solve_training
+def _recorder(args: argparse.Namespace) -> Any:
+    """A TrainingRecorder when solve is asked to explain or draw its training, else None."""
+    if not (getattr(args, "explain", False) or getattr(args, "plot", None)):
+        return None
+    from glassnet.cli_explain import solve_recorder
 
-    def train(net: Network, X: Any, Y: Any, X_new: Any) -> History:
-        args.epochs = model.settings_.epochs
-        args.seed = model.settings_.seed
-        return solve_training(net, X, Y, X_new, args)
-
-    return train
+    return solve_recorder(args)
 
 
 def _solve(args: argparse.Namespace) -> int:
     _check_writable(args.save)
     _check_writable(args.output)
     table = _read(args.table, args)
-    model = _fit(table, args)
+    recorder = _recorder(args)
+    model = _fit(table, args, recorder)
     if args.save:
         model.save(args.save)
-    _emit(args, filled_text(model, table, False), filled_json(model, table, "solve", False))
+    document = filled_json(model, table, "solve", False)
+    if recorder is not None:
+        from glassnet.cli_explain import finish_solve
+
+        document.update(finish_solve(recorder, model, table, args))
+    _emit(args, filled_text(model, table, False), document)
     return 0
 
 

@@ -1,15 +1,15 @@
 """The commands that let a learner see through a network: ``explain``, ``plot`` and ``animate``.
 
-They parse arguments and call ``glassnet.explain``, ``glassnet.plotting`` and
-``glassnet.animation``, nothing more. ``register`` adds them to the ``glassnet`` command, and
-``add_solve_options`` gives ``solve`` its ``--explain`` and ``--plot`` flags. A table's last column
-is the output to learn; rows with ``?`` there are the ones to predict.
+They read a table as ``solve`` does and train the same ``TableModel`` (same options, same
+recipes), watched by a ``glassnet.recorders.TrainingRecorder``, then narrate or draw what it kept;
+the numbers are those of the network the table model trains. ``register`` adds the commands to
+``glassnet``; ``add_solve_options`` gives ``solve`` its ``--explain`` and ``--plot`` flags,
+served by ``solve_recorder`` and ``finish_solve``.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import sys
@@ -21,22 +21,35 @@ from typing import Any
 import numpy as np
 
 from glassnet._types import Array
-from glassnet.data import MISSING, NUMBER, parse_table, read_table
+from glassnet.data import MISSING, NUMBER, Table, parse_table, read_table
 from glassnet.errors import ConfigurationError, GlassnetError, OutputError, TableFormatError
-from glassnet.explain import describe_origin, explain
-from glassnet.layers import Dense
-from glassnet.network import Network
-from glassnet.optimizers import SGD
+from glassnet.explain import Explanation, describe_origin
+from glassnet.recorders import (
+    TrainingRecorder,
+    input_names,
+    output_names,
+    prediction_notes,
+    table_notes,
+)
+from glassnet.tables import MODEL_KIND, TableModel
 from glassnet.training import History
 
-__all__ = ["Problem", "add_solve_options", "load_problem", "register", "solve_training"]
+__all__ = [
+    "Problem",
+    "add_solve_options",
+    "finish_solve",
+    "load_problem",
+    "register",
+    "solve_recorder",
+]
 
 KINDS = ("loss", "boundary", "network", "weights")
+WEIGHT_SNAPSHOTS = 500  # points per line of a weights-over-training plot
 
 
 @dataclass
 class Problem:
-    """A table split for learning: known rows (``X``, ``y``) and rows to predict (``X_new``)."""
+    """A table of numbers split for a plain network: known rows (``X``, ``y``) and the rest."""
 
     X: Array
     y: Array
@@ -45,8 +58,10 @@ class Problem:
     path: str
 
 
-def load_problem(source: str | None) -> Problem:
+def load_problem(source: str | None, sep: str | None = None, header: bool | None = None) -> Problem:
     """Read a table of numbers (the tutorial's when ``source`` is None); the last column is output.
+
+    For a network saved without table settings, which knows nothing of labels or scaling.
 
     Raises
     ------
@@ -56,9 +71,9 @@ def load_problem(source: str | None) -> Problem:
     if source is None:
         from glassnet.cli import TUTORIAL_TABLE
 
-        table = parse_table(TUTORIAL_TABLE, "<tutorial>")
+        table = parse_table(TUTORIAL_TABLE, "<tutorial>", sep=sep, header=header)
     else:
-        table = read_table(source)
+        table = read_table(source, sep=sep, header=header)
     for column, kind in enumerate(table.kinds):
         if kind != NUMBER:
             raise table.error(f"expected numbers in column {table.names[column]!r}, found labels")
@@ -81,58 +96,11 @@ def load_problem(source: str | None) -> Problem:
     )
 
 
-def build_network(args: argparse.Namespace, n_inputs: int) -> Network:
-    """Build the tutorial's network (sigmoid, sse, SGD, uniform draws), grown by ``--hidden``."""
-    sizes = [n_inputs, *args.hidden, 1]
-    bias = bool(args.hidden) if args.bias is None else args.bias
-    layers = [
-        Dense(
-            n_in,
-            n_out,
-            activation=args.activation if k < len(args.hidden) else "sigmoid",
-            bias=bias,
-        )
-        for k, (n_in, n_out) in enumerate(itertools.pairwise(sizes))
-    ]
-    return Network(
-        layers,
-        loss="sse",
-        optimizer=SGD(lr=args.lr),
-        init="uniform",
-        rng=np.random.RandomState(args.seed),
-    )
-
-
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
     return value
-
-
-def _add_training(parser: argparse.ArgumentParser, epochs: int = 10_000) -> None:
-    parser.add_argument(
-        "--epochs", type=int, default=epochs, help="iterations (default %(default)s)"
-    )
-    parser.add_argument("--lr", type=float, default=1.0, help="learning rate (default 1)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument(
-        "--hidden",
-        type=_positive,
-        nargs="*",
-        default=[],
-        metavar="N",
-        help="sizes of hidden layers (default: none, the tutorial's single neuron)",
-    )
-    parser.add_argument(
-        "--activation", default="sigmoid", help="activation of hidden layers (default sigmoid)"
-    )
-    parser.add_argument(
-        "--bias",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="give neurons a bias (default: only with hidden layers)",
-    )
 
 
 def _add_explain_output(parser: argparse.ArgumentParser) -> None:
@@ -152,24 +120,50 @@ def _add_explain_output(parser: argparse.ArgumentParser) -> None:
 
 def register(commands: Any) -> None:
     """Add ``explain``, ``plot`` and ``animate`` to the ``glassnet`` subcommands."""
-    parser = commands.add_parser(
+    from glassnet.cli import (
+        DEFAULTS_RULE,
+        TASK_RULE,
+        _common_options,
+        _Formatter,
+        _output_options,
+        _table_options,
+        _training_options,
+    )
+
+    parents = [_common_options(), _table_options(), _output_options(), _training_options()]
+    rules = TASK_RULE + "\n\n" + DEFAULTS_RULE
+
+    def add(name: str, help_text: str, description: str, examples: str) -> Any:
+        return commands.add_parser(
+            name,
+            help=help_text,
+            description=description,
+            epilog=examples + "\n\n" + rules,
+            parents=parents,
+            formatter_class=_Formatter,
+        )
+
+    parser = add(
         "explain",
-        help="narrate training with every number",
-        description="Train on a table and explain, in plain sentences, every number of the first "
-        "iterations: weighted sums, outputs, errors, slopes, adjustments and new weights.",
+        "narrate training with every number",
+        "Train on a table as solve does and explain, in plain sentences, every number of the "
+        "first iterations: weighted sums, outputs, errors, slopes, adjustments and new weights. "
+        "The numbers are the network's own: inputs after the model's scaling and one-hot "
+        "encoding, which the story describes.",
+        EXAMPLES["explain"],
     )
     parser.add_argument(
         "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
     )
-    _add_training(parser)
     _add_explain_output(parser)
     parser.add_argument("--json", action="store_true", help="print the trace as JSON data")
     parser.set_defaults(run=_explain)
 
-    parser = commands.add_parser(
+    parser = add(
         "plot",
-        help="draw a network or its learning",
-        description="Draw a picture of a model file, or of a network trained on a table.",
+        "draw a network or its learning",
+        "Draw a picture of a model file, or of the network solve would train on a table.",
+        EXAMPLES["plot"],
     )
     parser.add_argument(
         "source",
@@ -185,15 +179,15 @@ def register(commands: Any) -> None:
         nargs=2,
         default=[1, 2],
         metavar=("I", "J"),
-        help="the two inputs of a boundary plot, counted from 1 (default 1 2)",
+        help="the two network inputs of a boundary plot, counted from 1 (default 1 2)",
     )
-    _add_training(parser)
     parser.set_defaults(run=_plot)
 
-    parser = commands.add_parser(
+    parser = add(
         "animate",
-        help="make a GIF of a network learning",
-        description="Train on a table and write a GIF of the network and its answers changing.",
+        "make a GIF of a network learning",
+        "Train on a table as solve does and write a GIF of the network and its answers changing.",
+        EXAMPLES["animate"],
     )
     parser.add_argument(
         "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
@@ -201,44 +195,85 @@ def register(commands: Any) -> None:
     parser.add_argument("-o", "--output", required=True, help="the GIF to write")
     parser.add_argument("--frames", type=_positive, default=40, help="pictures (default 40)")
     parser.add_argument("--fps", type=_positive, default=8, help="frames per second (default 8)")
-    _add_training(parser, epochs=1000)
     parser.set_defaults(run=_animate)
 
 
+EXAMPLES = {
+    "explain": """\
+examples:
+  glassnet explain                         # the tutorial's table, first iteration in full
+  glassnet explain --epochs 1 --json       # the same numbers as data
+  glassnet explain iris.csv --hidden 4 --steps 1 --max-examples 3""",
+    "plot": """\
+examples:
+  glassnet plot --kind boundary -o boundary.png
+  glassnet plot data.csv --kind loss -o loss.png --hidden 8
+  glassnet plot model.safetensors -o network.png
+  glassnet plot model.safetensors --kind boundary --data data.csv -o boundary.png""",
+    "animate": """\
+examples:
+  glassnet animate xor.txt --hidden 3 -o training.gif""",
+}
+
+
 def add_solve_options(solve: argparse.ArgumentParser) -> None:
-    """Give ``solve`` the flags ``--explain`` and ``--plot PATH`` (see ``solve_training``)."""
-    solve.add_argument("--explain", action="store_true", help="narrate training with every number")
+    """Give ``solve`` the flags ``--explain`` and ``--plot PATH`` (see ``finish_solve``)."""
+    solve.add_argument(
+        "--explain",
+        action="store_true",
+        help="narrate training with every number (with --json: a 'trace' entry)",
+    )
     solve.add_argument("--plot", metavar="PATH", help="also draw the network and its learning")
     _add_explain_output(solve)
 
 
-def solve_training(net: Network, X: Any, y: Any, X_new: Any, args: argparse.Namespace) -> History:
-    """Train ``net`` for ``solve``: plainly, or narrated (``--explain``), and drawn (``--plot``)."""
-    if getattr(args, "explain", False):
-        story = explain(
-            net,
-            X,
-            y,
-            epochs=args.epochs,
-            steps=args.steps,
-            every=_every(args),
-            X_new=X_new if len(X_new) else None,
-            origin=describe_origin(net, seed=args.seed),
-        )
-        print(story.narrate(digits=args.digits, max_examples=args.max_examples))
-        history = History(loss=story.losses)
-    else:
-        history = net.fit(X, y, epochs=args.epochs)
-    if getattr(args, "plot", None):
+def solve_recorder(args: argparse.Namespace) -> TrainingRecorder:
+    """Return the recorder that watches ``solve``'s training for ``--explain`` and ``--plot``."""
+    if args.plot:
+        _writable(args.plot)
+    return TrainingRecorder(steps=args.steps if args.explain else 0, every=args.every)
+
+
+def finish_solve(
+    recorder: TrainingRecorder, model: TableModel, table: Table, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Draw ``--plot`` and tell ``--explain`` after ``solve`` trained; return JSON additions.
+
+    The story is printed on stdout before the table, or, with ``--json``, returned as the
+    document's ``"trace"`` so that stdout stays one JSON document.
+    """
+    assert model.history_ is not None
+    if args.plot:
         from glassnet.plotting import plot_overview, save_figure
 
         with _extras():
-            save_figure(plot_overview(net, history, X, y), _writable(args.plot))
-    return history
+            figure = plot_overview(
+                model.net_,
+                model.history_,
+                recorder.X,
+                recorder.Y,
+                names=input_names(model),
+                output_names=output_names(model),
+            )
+            save_figure(figure, args.plot)
+    if not args.explain:
+        return {}
+    story = _story(recorder, model, table)
+    if args.json:
+        return {"trace": story.to_dict()}
+    sys.stdout.write(story.narrate(digits=args.digits, max_examples=args.max_examples))
+    return {}
 
 
-def _every(args: argparse.Namespace) -> int:
-    return args.every or max(1, args.epochs // 10)
+def _story(recorder: TrainingRecorder, model: TableModel, table: Table) -> Explanation:
+    assert model.history_ is not None
+    return recorder.explanation(
+        model.net_,
+        model.history_,
+        origin=describe_origin(recorder.origin_net, seed=model.settings_.seed),
+        notes=table_notes(model),
+        prediction_notes=prediction_notes(model, table),
+    )
 
 
 def _writable(path: str) -> str:
@@ -248,19 +283,22 @@ def _writable(path: str) -> str:
     return path
 
 
+def _train(
+    args: argparse.Namespace, source: str | None, recorder: TrainingRecorder
+) -> tuple[Table, TableModel, History]:
+    """Read the table and train the table model solve would, watched by ``recorder``."""
+    from glassnet.cli import _fit, _read
+
+    table = _read(source, args)
+    model = _fit(table, args, recorder)
+    assert model.history_ is not None
+    return table, model, model.history_
+
+
 def _explain(args: argparse.Namespace) -> int:
-    problem = load_problem(args.table)
-    net = build_network(args, problem.X.shape[1])
-    story = explain(
-        net,
-        problem.X,
-        problem.y,
-        epochs=args.epochs,
-        steps=args.steps,
-        every=_every(args),
-        X_new=problem.X_new if len(problem.X_new) else None,
-        origin=describe_origin(net, seed=args.seed),
-    )
+    recorder = TrainingRecorder(steps=args.steps, every=args.every)
+    table, model, _ = _train(args, args.table, recorder)
+    story = _story(recorder, model, table)
     if args.json:
         json.dump(story.to_dict(), sys.stdout)
         print()
@@ -274,61 +312,105 @@ def _is_model(path: str) -> bool:
 
 
 def _plot(args: argparse.Namespace) -> int:
+    _writable(args.output)
     with _extras():
-        return _draw_plot(args)
-
-
-def _draw_plot(args: argparse.Namespace) -> int:
-    from glassnet import plotting
-
-    inputs = (args.inputs[0] - 1, args.inputs[1] - 1)
-    if args.source is not None and _is_model(args.source):
-        from glassnet.io import load
-
-        net = load(args.source)
-        if args.kind in ("loss", "weights"):
-            raise ConfigurationError(
-                f"a model file keeps no training history; give a table to draw --kind {args.kind}"
-            )
-        if args.kind == "network":
-            ax = plotting.plot_network(net)
+        if args.source is not None and _is_model(args.source):
+            ax = _draw_model(args)
         else:
-            if args.data is None:
-                raise ConfigurationError("expected --data TABLE to draw a model's boundary")
-            problem = load_problem(args.data)
-            ax = plotting.plot_boundary(net, problem.X, problem.y, inputs=inputs)
-    else:
-        problem = load_problem(args.source)
-        net = build_network(args, problem.X.shape[1])
-        recorder = plotting.WeightRecorder(net, every=max(1, args.epochs // 500))
-        history = net.fit(problem.X, problem.y, epochs=args.epochs, callback=recorder)
-        ax = {
-            "loss": lambda: plotting.plot_loss(history, loss_name=net.loss.name),
-            "boundary": lambda: plotting.plot_boundary(net, problem.X, problem.y, inputs=inputs),
-            "network": lambda: plotting.plot_network(net),
-            "weights": lambda: plotting.plot_weights(recorder, net),
-        }[args.kind]()
-    plotting.save_figure(ax, _writable(args.output))
-    print(f"wrote {args.output}", file=sys.stderr)
+            ax = _draw_table(args)
+        from glassnet.plotting import save_figure
+
+        save_figure(ax, args.output)
+    if not args.quiet:
+        print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 
-def _animate(args: argparse.Namespace) -> int:
-    from glassnet.animation import animate
+def _draw_table(args: argparse.Namespace) -> Any:
+    from glassnet import plotting
 
-    problem = load_problem(args.table)
-    net = build_network(args, problem.X.shape[1])
-    with _extras():
-        animate(
-            net,
-            problem.X,
-            problem.y,
-            _writable(args.output),
-            epochs=args.epochs,
-            frames=args.frames,
-            fps=args.fps,
+    recorder = TrainingRecorder(steps=0, snapshots=WEIGHT_SNAPSHOTS)
+    _, model, history = _train(args, args.source, recorder)
+    net, names = model.net_, input_names(model)
+    if args.kind == "loss":
+        return plotting.plot_loss(history, loss_name=net.loss.name)
+    if args.kind == "boundary":
+        return plotting.plot_boundary(
+            net, recorder.X, recorder.Y, inputs=_inputs(args, net.n_inputs), names=names
         )
-    print(f"wrote {args.output}", file=sys.stderr)
+    if args.kind == "network":
+        return plotting.plot_network(net, names=names, output_names=output_names(model))
+    assert recorder.weights is not None
+    return plotting.plot_weights(recorder.weights, net)
+
+
+def _draw_model(args: argparse.Namespace) -> Any:
+    from glassnet import plotting
+    from glassnet.io import load_with_metadata
+
+    net, metadata = load_with_metadata(args.source)
+    model = None
+    if metadata.get("kind") == MODEL_KIND:
+        model = TableModel.from_metadata(net, metadata, args.source)
+    if args.kind in ("loss", "weights"):
+        raise ConfigurationError(_no_history(args, model))
+    if args.kind == "network":
+        if model is None:
+            return plotting.plot_network(net)
+        return plotting.plot_network(
+            net, names=input_names(model), output_names=output_names(model)
+        )
+    if args.data is None:
+        raise ConfigurationError("expected --data TABLE to draw a model's boundary")
+    inputs = _inputs(args, net.n_inputs)
+    if model is None:
+        problem = load_problem(args.data, sep=args.sep, header=args.header)
+        return plotting.plot_boundary(net, problem.X, problem.y, inputs=inputs)
+    X, Y = model.encode(read_table(args.data, sep=args.sep, header=args.header))
+    return plotting.plot_boundary(net, X, Y, inputs=inputs, names=input_names(model))
+
+
+def _no_history(args: argparse.Namespace, model: TableModel | None) -> str:
+    what = "loss curve" if args.kind == "loss" else "weights over training"
+    kept = "a model file keeps no training history"
+    if model is not None and "loss" in model.metrics_:
+        metrics = model.metrics_
+        kept = (
+            f"{args.source} keeps only the final loss of its training ({metrics['loss']:.6g} "
+            f"after {metrics['epochs']} epochs), not the {what}"
+        )
+    return f"{kept}; give the table instead: glassnet plot TABLE --kind {args.kind}"
+
+
+def _inputs(args: argparse.Namespace, n_inputs: int) -> tuple[int, int]:
+    i, j = args.inputs[0] - 1, args.inputs[1] - 1
+    if max(i, j) >= n_inputs:
+        raise ConfigurationError(
+            f"expected --inputs between 1 and {n_inputs} (the network's inputs), got "
+            f"{args.inputs[0]} {args.inputs[1]}"
+        )
+    return i, j
+
+
+def _animate(args: argparse.Namespace) -> int:
+    from glassnet.animation import write_animation
+
+    _writable(args.output)
+    recorder = TrainingRecorder(steps=0, frames=args.frames)
+    _, model, history = _train(args, args.table, recorder)
+    with _extras():
+        write_animation(
+            model.net_,
+            recorder.kept,
+            recorder.X,
+            recorder.Y,
+            args.output,
+            history.loss,
+            fps=args.fps,
+            names=input_names(model),
+        )
+    if not args.quiet:
+        print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 
