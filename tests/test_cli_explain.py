@@ -381,35 +381,3 @@ def test_animate_a_label_csv(fruit, tmp_path):
     assert main(args) == 0
     with Image.open(path) as gif:
         assert gif.n_frames == 3
-
-
-def test_recorder_replays_training_exactly_on_the_full_batch():
-    from glassnet.recorders import TrainingRecorder
-
-    X = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]])
-    y = np.array([[0.0], [1], [1], [0]])
-    net = gn.Network(
-        [gn.Dense(2, 3, activation="tanh"), gn.Dense(3, 1, activation="sigmoid")],
-        optimizer=gn.Adam(lr=0.1),
-        rng=3,
-    )
-    twin = net.copy()
-    recorder = TrainingRecorder(steps=3, every=2)
-    recorder.start(net, X, y, X_new=[[0.5, 0.5]], epochs=6)
-    history = net.fit(X, y, epochs=6, callback=recorder)
-    story = recorder.explanation(net, history)
-    assert recorder.exact
-    assert [s.epoch for s in story.summaries] == [2, 4, 6]
-    assert story.losses == history.loss
-    plain = twin.fit(X, y, epochs=6)  # unwatched: the same numbers
-    assert plain.loss == history.loss
-    for a, b in zip(twin.get_weights(), story.final, strict=True):
-        np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(story.predictions[0].output, net.predict([[0.5, 0.5]])[0])
-
-
-def test_recorder_needs_a_start():
-    from glassnet.recorders import TrainingRecorder
-
-    with pytest.raises(gn.ConfigurationError, match="expected start"):
-        TrainingRecorder().explanation(gn.Network([gn.Dense(1, 1)]), gn.History())
