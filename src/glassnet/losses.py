@@ -199,6 +199,24 @@ class CategoricalCrossEntropy(Loss):
         np.divide(out, A.shape[0], out=out)
         return self.value_from_logits(Z, Y)
 
+    def inplace_softmax_value_and_gradient(self, Z: Array, A: Array, Y: Array, out: Array) -> float:
+        """Softmax of ``Z`` into ``A``, the gradient into ``out``; return the value.
+
+        The very operations of ``Softmax.inplace_forward`` then
+        ``inplace_value_and_gradient_from_logits``, except that the row maxima and the row sums
+        of ``exp(Z − max)``, which both need, are computed once.
+        """
+        shift = np.maximum.reduce(Z, axis=1, keepdims=True)  # (n, 1): Z.max(axis=1)
+        np.subtract(Z, shift, A)  # (n, k)
+        np.exp(A, A)
+        total = np.add.reduce(A, axis=1, keepdims=True)  # (n, 1)
+        np.divide(A, total, A)  # the softmax
+        lse = np.log(total) + shift  # (n, 1)
+        np.multiply(A, np.add.reduce(Y, axis=1, keepdims=True), out)
+        np.subtract(out, Y, out)
+        np.divide(out, A.shape[0], out)
+        return float((Y * (lse - Z)).sum() / Z.shape[0])
+
 
 LOSSES: dict[str, type[Loss]] = {
     cls.name: cls

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from glassnet._types import Array
+from glassnet.activations import Softmax
 
 if TYPE_CHECKING:
     from glassnet.layers import Dense
@@ -27,6 +28,11 @@ __all__ = ["Rewind", "TrainingStep"]
 
 # Module-level names and a positional ``out`` save ~0.1 µs a call, where calls cost ~0.5 µs.
 _dot, _add, _sum = np.dot, np.add, np.add.reduce
+
+
+def _leave_for_the_loss(Z: Array, out: Array) -> Array:
+    """The output layer's forward when the loss computes its softmax: nothing yet."""
+    return out
 
 
 class _Buffers:
@@ -81,6 +87,14 @@ class TrainingStep:
             if self._fused
             else loss.inplace_value_and_gradient
         )
+        # Softmax + cross-entropy share their row maxima and sums: the loss computes the softmax.
+        self._loss_makes_softmax = (
+            self._fused
+            and type(self.layers[-1].activation) is Softmax
+            and hasattr(loss, "inplace_softmax_value_and_gradient")
+        )
+        if self._loss_makes_softmax:
+            self._loss = loss.inplace_softmax_value_and_gradient  # type: ignore[attr-defined]
         self._buffers: dict[int, list[_Buffers]] = {}
         self._batches: dict[int, tuple[Array, Array]] = {}
         self._last: list[_Buffers] = []
@@ -91,6 +105,8 @@ class TrainingStep:
         if found is None:
             dtype = self.net.dtype
             found = [_Buffers(layer, n_rows, dtype) for layer in self.layers]
+            if self._loss_makes_softmax:
+                found[-1].forward = _leave_for_the_loss
             self._buffers[n_rows] = found
         return found
 
