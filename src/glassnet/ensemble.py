@@ -129,7 +129,10 @@ class Ensemble:
                 self.weights[index][k] = layer.weights
         self.diverged = np.zeros(K, dtype=int)
         self.history: History | None = None
-        self._buffer_sets: dict[tuple[int, ...], list[dict[str, Array]]] = {}
+        self._buffer_sets: dict[tuple[int, ...], list[dict[str, Any]]] = {}
+        self._W0_wide = self._W0.reshape(first_i, K * first_o)  # a view: (i, K·o)
+        self._WT = [W.transpose(0, 2, 1) for W in self.weights]  # (K, o, i) views
+        self._loss_name = self.template.loss.name
         self._grads: list[dict[str, Array]] = []  # per layer: "W" (as stored), "b"
         self._pairs: list[tuple[Array, Array]] = []  # (param, grad) in Network order
         for index, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
@@ -138,6 +141,7 @@ class Ensemble:
             self._pairs.append((param, grad["W"]))
             if index == 0:
                 grad["W3"] = grad["W"].transpose(1, 0, 2)  # (K, i, o) view of (i, K, o)
+                grad["Ww"] = grad["W"].reshape(shapes[0][0], -1)  # (i, K·o)
             if b is not None:
                 grad["b"] = np.zeros_like(b)
                 self._pairs.append((b, grad["b"]))
@@ -224,19 +228,28 @@ class Ensemble:
         lse = np.log(np.exp(Z - shift).sum(axis=2, keepdims=True)) + shift
         return (Y * (lse - Z)).sum(axis=(0, 2)) / n
 
-    def _buffers(self, X: Array) -> list[dict[str, Array]]:
-        """Per-layer arrays (n, K, o) for batches shaped like ``X``, made once and reused."""
-        key = X.shape
-        found = self._buffer_sets.get(key)
-        if found is None:
-            n, K = X.shape[-2], self.n_members
-            found = []
-            for layer in self.template.layers:
-                o = layer.n_out
-                found.append(
-                    {name: np.empty((n, K, o), self.dtype) for name in ("Z", "A", "dA", "dZ")}
-                )
-            self._buffer_sets[key] = found
+    def _buffers(self, X: Array) -> list[dict[str, Any]]:
+        """Per-layer arrays (n, K, o) for batches shaped like ``X``, and views of them, made once.
+
+        "f" views are (n·K, o), one row per sample and member, as the activations expect;
+        "T" views are (K, n, o), the layout of per-member products; "Zw" is (n, K·o).
+        """
+        n, K = X.shape[-2], self.n_members
+        found: list[dict[str, Any]] = []
+        for layer in self.template.layers:
+            o = layer.n_out
+            buf: dict[str, Any] = {
+                name: np.empty((n, K, o), self.dtype) for name in ("Z", "A", "dA", "dZ")
+            }
+            for name in ("Z", "A", "dA", "dZ"):
+                buf[name + "f"] = buf[name].reshape(n * K, o)
+                buf[name + "T"] = buf[name].transpose(1, 0, 2)
+            buf["Zw"] = buf["Z"].reshape(n, K * o)
+            buf["shape"] = (n, K, o)
+            buf["forward"] = layer.activation.inplace_forward
+            buf["backward"] = layer.activation.inplace_backward
+            found.append(buf)
+        self._buffer_sets[X.shape] = found
         return found
 
     def _step(self, X: Array, Y: Array) -> float:
@@ -244,76 +257,55 @@ class Ensemble:
 
         Member k's arithmetic is its own network's; ``_losses`` gives each one's value.
         """
-        bufs = self._buffers(X)
-        layers = self.template.layers
+        bufs = self._buffer_sets.get(X.shape) or self._buffers(X)
         A = X
         inputs: list[Array] = []
-        for index, (layer, W, b, buf) in enumerate(
-            zip(layers, self.weights, self.biases, bufs, strict=True)
-        ):
+        for index, buf in enumerate(bufs):
             inputs.append(A)
-            Z = buf["Z"]
-            n, K, o = Z.shape
-            if index == 0 and A.ndim == 2:
-                np.dot(A, self._W0.reshape(layer.n_in, K * o), Z.reshape(n, K * o))
+            if index == 0 and A.ndim == 2:  # one product for every member: (n, i) @ (i, K·o)
+                np.dot(A, self._W0_wide, buf["Zw"])
             elif index == 0:  # each member its own rows: (K, n, i) @ (K, i, o)
-                np.matmul(A, W, out=Z.transpose(1, 0, 2))
+                np.matmul(A, self.weights[0], out=buf["ZT"])
             else:
-                np.matmul(A.transpose(1, 0, 2), W, out=Z.transpose(1, 0, 2))
+                np.matmul(A.transpose(1, 0, 2), self.weights[index], out=buf["ZT"])
+            b = self.biases[index]
             if b is not None:
-                np.add(Z, b, Z)
-            A = layer.activation.inplace_forward(Z.reshape(n * K, o), buf["A"].reshape(n * K, o))
-            A = A.reshape(n, K, o)
-        last = bufs[-1]
-        value, dZ = self._mean_loss_and_gradient(last["Z"], A, Y, last)
-        for index in range(len(layers) - 1, -1, -1):
-            buf, A_in, W, b = bufs[index], inputs[index], self.weights[index], self.biases[index]
-            grad = self._grads[index]
+                np.add(buf["Z"], b, buf["Z"])
+            A = buf["forward"](buf["Zf"], buf["Af"]).reshape(buf["shape"])  # Z for the identity
+        value, dZ = self._mean_loss_and_gradient(A, Y, bufs[-1])
+        for index in range(len(bufs) - 1, -1, -1):
+            A_in, grad = inputs[index], self._grads[index]
             if index == 0 and A_in.ndim == 2:
-                n = A_in.shape[0]
-                np.dot(A_in.T, dZ.reshape(n, -1), grad["W"].reshape(A_in.shape[1], -1))
+                np.dot(A_in.T, dZ.reshape(A_in.shape[0], -1), grad["Ww"])  # (i, K·o)
             elif index == 0:
                 np.matmul(A_in.transpose(0, 2, 1), dZ.transpose(1, 0, 2), out=grad["W3"])
             else:
                 np.matmul(A_in.transpose(1, 2, 0), dZ.transpose(1, 0, 2), out=grad["W"])
-            if b is not None:
-                np.sum(dZ, axis=0, out=grad["b"])  # (K, o)
+            if "b" in grad:
+                np.add.reduce(dZ, 0, out=grad["b"])  # (K, o)
             if index == 0:
                 break
             below = bufs[index - 1]
-            np.matmul(
-                dZ.transpose(1, 0, 2), W.transpose(0, 2, 1), out=below["dA"].transpose(1, 0, 2)
-            )
-            n, K, i = below["dA"].shape
-            dZ = (
-                layers[index - 1]
-                .activation.inplace_backward(
-                    below["Z"].reshape(n * K, i),
-                    below["A"].reshape(n * K, i),
-                    below["dA"].reshape(n * K, i),
-                    below["dZ"].reshape(n * K, i),
-                )
-                .reshape(n, K, i)
-            )
+            np.matmul(dZ.transpose(1, 0, 2), self._WT[index], out=below["dAT"])  # (K, n, i)
+            dZ = below["backward"](below["Zf"], below["Af"], below["dAf"], below["dZf"])
+            dZ = dZ.reshape(below["shape"])
         self.optimizer.step(self._pairs)
         return value
 
     def _mean_loss_and_gradient(
-        self, Z: Array, A: Array, Y: Array, buf: dict[str, Array]
+        self, A: Array, Y: Array, buf: dict[str, Any]
     ) -> tuple[float, Array]:
         """Return the members' mean loss and the output layer's ∂L/∂Z (n, K, o)."""
-        name = self.template.loss.name
-        n, K, o = A.shape
-        dZ, dA = buf["dZ"], buf["dA"]
-        if name in ("sse", "mse"):
+        name = self._loss_name
+        n, K, o = buf["shape"]
+        Z, dZ, dA = buf["Z"], buf["dZ"], buf["dA"]
+        if name == "sse" or name == "mse":
             np.subtract(A, Y, dA)
             total = sum_of_squares(dA)
             value = 0.5 * total / K if name == "sse" else total / (n * o) / K
             if name == "mse":
                 np.multiply(2.0 / (n * o), dA, dA)
-            flat = self.template.layers[-1].activation.inplace_backward(
-                Z.reshape(n * K, o), A.reshape(n * K, o), dA.reshape(n * K, o), dZ.reshape(n * K, o)
-            )
+            flat = buf["backward"](buf["Zf"], A.reshape(n * K, o), buf["dAf"], buf["dZf"])
             return value, flat.reshape(n, K, o)
         if name == "binary_crossentropy":
             np.subtract(A, Y, dZ)
