@@ -6,7 +6,9 @@ import itertools
 import json
 import os
 import pickle
+import stat
 import struct
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -156,6 +158,8 @@ def networks(draw: st.DrawFn) -> gn.Network:
         )
         for n_in, n_out in itertools.pairwise(widths)
     ]
+    if layers[-1].activation.name == "softmax" and layers[-1].n_out == 1:
+        layers[-1] = gn.Dense(layers[-1].n_in, 2, activation="softmax")  # 1-way softmax is refused
     optimizer = draw(
         st.sampled_from(
             [gn.SGD(lr=0.5, momentum=0.9, nesterov=True, weight_decay=1e-3), gn.Adam(), "sgd"]
@@ -753,3 +757,30 @@ def test_arbitrary_headers_are_refused(tmp_path, header):
     path.write_bytes(struct.pack("<Q", len(raw)) + raw)
     with pytest.raises(gn.ModelFileError):
         gn.load(path)
+
+
+def test_saving_to_a_device_writes_through_and_keeps_the_device(tmp_path):
+    # Renaming a temporary file over /dev/null would replace the device with a plain file. The
+    # test uses its own copy of the null device (root may create one), never the real one.
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    before = os.stat(device)
+    small_network().save(device)
+    after = os.stat(device)
+    assert stat.S_ISCHR(after.st_mode)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+def test_saving_to_a_named_pipe_writes_through(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    net = small_network()
+    net.save(fifo)
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    saved = tmp_path / "model.safetensors"
+    net.save(saved)
+    assert received == [saved.read_bytes()]

@@ -29,7 +29,8 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     Parameters
     ----------
     path : str or os.PathLike
-        The file to create or replace; a symbolic link is followed.
+        The file to create or replace; a symbolic link is followed. A target that exists but is
+        not a regular file (``/dev/null``, a named pipe) is written directly, never replaced.
     data : bytes
         The complete new contents.
 
@@ -56,6 +57,9 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
         raise OutputError(
             f"cannot write {os.fspath(path)}: directory {directory} does not exist; create it first"
         )
+    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+        _write_in_place(path, target, data)  # /dev/null, a pipe: nothing there to replace
+        return
     temporary = None
     try:
         temporary, descriptor = _create_temporary(target)
@@ -75,6 +79,15 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
         if temporary is not None:
             _remove_quietly(temporary)
     _fsync_directory(directory)
+
+
+def _write_in_place(path: str | os.PathLike[str], target: str, data: bytes) -> None:
+    """Write to a device or pipe directly: renaming a file over it would replace it (as root)."""
+    try:
+        with open(target, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise OutputError(f"cannot write {os.fspath(path)}: {error.strerror or error}") from error
 
 
 def _create_temporary(target: str) -> tuple[str, int]:
