@@ -164,7 +164,7 @@ def test_configuration_errors():
     with pytest.raises(gn.ConfigurationError, match="at least one member"):
         gn.Ensemble([gn.Dense(2, 1)], seeds=[])
     with pytest.raises(gn.ConfigurationError, match="an ensemble needs"):
-        gn.Ensemble([gn.Dense(2, 1)], seeds=2, loss="binary_crossentropy")
+        gn.Ensemble([gn.Dense(2, 2, activation="softmax")], seeds=2, loss="binary_crossentropy")
     ensemble = gn.Ensemble([gn.Dense(2, 1)], seeds=2)
     with pytest.raises(gn.ConfigurationError, match="epochs must be"):
         ensemble.fit(np.ones((2, 2)), np.ones(2), epochs=-1)

@@ -158,3 +158,25 @@ def test_as_rng_accepts_the_three_kinds():
     assert as_rng(legacy) is legacy
     with pytest.raises(gn.ConfigurationError):
         as_rng(True)
+
+
+@pytest.mark.parametrize(
+    ("layer", "loss", "message"),
+    [
+        (gn.Dense(2, 1, activation="softmax"), None, "softmax over 1 output always answers 1"),
+        (gn.Dense(2, 1, activation="relu"), "bce", "needs probabilities from a sigmoid output"),
+        (gn.Dense(2, 3), "cce", "needs probabilities from a softmax output, not identity"),
+    ],
+    ids=["softmax-1", "relu-bce", "identity-cce"],
+)
+def test_outputs_that_cannot_learn_are_refused(layer, loss, message):
+    with pytest.raises(gn.ConfigurationError, match=message):
+        gn.Network([layer], loss=loss)
+
+
+def test_history_repr_is_short():
+    net = gn.Network([gn.Dense(2, 1)], loss="mse", optimizer=gn.SGD(lr=0.1))
+    history = net.fit(np.eye(2), [1.0, 0.0], epochs=1000)
+    text = repr(history)
+    assert text.startswith("History(1000 epochs, last loss ")
+    assert len(text) < 80

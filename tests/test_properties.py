@@ -80,6 +80,8 @@ def test_fused_cross_entropy_is_finite_and_non_negative(kind, Z):
     st.integers(0, 2**31),
 )
 def test_output_shapes_hold_for_random_widths(widths, activation, n_samples, seed):
+    if activation == "softmax":
+        widths[-1] = max(widths[-1], 2)  # a softmax over one output is refused
     layers = [gn.Dense(a, b, activation=activation) for a, b in itertools.pairwise(widths)]
     net = gn.Network(layers, rng=seed)
     X = np.random.default_rng(seed).normal(size=(n_samples, widths[0]))

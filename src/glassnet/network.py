@@ -106,6 +106,7 @@ class Network:
         self.dtype = np.dtype(str(dtype))
         output_name = self.layers[-1].activation.name
         self.loss = get_loss(loss if loss is not None else _default_loss(output_name))
+        _check_output(output_name, self.layers[-1].n_out, self.loss.name)
         self.optimizer = get_optimizer(optimizer)
         self.init = init
         self.rng = as_rng(rng)
@@ -356,6 +357,23 @@ class Network:
         from glassnet.pytorch import to_torch
 
         return to_torch(self, dtype=dtype)
+
+
+def _check_output(activation: str, n_out: int, loss: str) -> None:
+    """Refuse output layers that cannot learn: they would train without error, and learn nothing."""
+    if activation == "softmax" and n_out == 1:
+        raise ConfigurationError(
+            "a softmax over 1 output always answers 1; use sigmoid for a single 0/1 output"
+        )
+    # Cross-entropy takes logarithms of the outputs, so they must be probabilities.
+    if loss == "binary_crossentropy" and activation not in ("sigmoid", "softmax"):
+        raise ConfigurationError(
+            f"binary_crossentropy needs probabilities from a sigmoid output, not {activation}"
+        )
+    if loss == "categorical_crossentropy" and activation not in ("softmax", "sigmoid"):
+        raise ConfigurationError(
+            f"categorical_crossentropy needs probabilities from a softmax output, not {activation}"
+        )
 
 
 def _check_finite(array: Array, name: str) -> None:

@@ -57,6 +57,14 @@ class History:
         """Number of epochs completed."""
         return len(self.loss)
 
+    def __repr__(self) -> str:
+        last = f", last loss {self.loss[-1]:.6g}" if self.loss else ""
+        val = f", last val_loss {self.val_loss[-1]:.6g}" if self.val_loss else ""
+        flags = "".join(
+            f", {name}" for name in ("stopped_early", "interrupted") if getattr(self, name)
+        )
+        return f"History({self.epochs} epochs{last}{val}{flags})"
+
 
 def _check_int(name: str, value: Any, minimum: int, allow_none: bool = False) -> None:
     if value is None and allow_none:
