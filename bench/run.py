@@ -10,6 +10,7 @@ reported. Results are printed and written as JSON (default: bench/results/).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -77,17 +78,17 @@ def _settings(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen benchmarks; print tables; write the JSON report. Returns 0."""
     args = parse_args(argv)
+    import numpy  # noqa: F401  (loaded before the limits below, so that they reach its BLAS)
     from threadpoolctl import threadpool_limits
 
     from bench import common
 
-    threadpool_limits(args.threads)  # NumPy's BLAS (and scikit-learn's OpenMP) for everyone
-    try:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    except ImportError:
-        pass
+    for optional in ("sklearn.neural_network", "torch"):  # their BLAS and OpenMP too
+        with contextlib.suppress(ImportError):
+            __import__(optional)
+    limits = threadpool_limits(args.threads)  # every BLAS and OpenMP pool loaded by now
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(args.threads)
     os.environ["OMP_NUM_THREADS"] = str(args.threads)  # for the memory benchmark's processes
     settings = _settings(args)
     machine = common.machine_info()
@@ -117,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             report["results"].append(result.to_json())
     report["load_average_after"] = list(os.getloadavg())
+    limits.restore_original_limits()
     path = args.out or os.path.join(
         os.path.dirname(os.path.abspath(__file__)),
         "results",
