@@ -96,11 +96,37 @@ def test_table_is_a_directory(folder, capsys):
 
 
 def test_wrong_number_of_columns_at_predict(folder, capsys):
-    (folder / "wide.txt").write_text("a b c y\n0 0 0 ?\n")
+    (folder / "wide.txt").write_text("0 0 0 ?\n")
     argv = ["predict", "{dir}/old.safetensors", "{dir}/wide.txt", "-o", "{dir}/out.txt"]
     code, err = run(folder, capsys, argv)
     assert code == 65
-    assert "wide.txt:2: expected 3 columns (2 input and 1 output, as in training) or 2" in err
+    assert "wide.txt:1: expected 3 columns (2 input and 1 output, as in training) or 2" in err
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            "a b c y",
+            "wide.txt:1:3: expected the columns a, b, y (or the inputs a, b) as in "
+            "training, found an unknown column 'c'",
+        ),
+        ("w x y", "wide.txt:1:1: expected the columns a, b, y"),
+        (
+            "a y",
+            "wide.txt:1: expected the columns a, b, y (or the inputs a, b) as in training, "
+            "found no column 'b'",
+        ),
+    ],
+)
+def test_header_names_unknown_or_missing_columns(folder, capsys, header, message):
+    cells = " ".join(["0"] * len(header.split()))
+    (folder / "wide.txt").write_text(f"{header}\n{cells}\n")
+    for command in ("predict", "evaluate"):
+        argv = [command, "{dir}/old.safetensors", "{dir}/wide.txt"]
+        code, err = run(folder, capsys, argv)
+        assert code == 65
+        assert message in err
 
 
 def newer_model(path: Path, target: Path) -> None:

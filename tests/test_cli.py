@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import sys
@@ -47,7 +48,8 @@ def test_solve_tutorial_tables(text, answer, via, tmp_path, monkeypatch, capsys)
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert captured.out.splitlines()[-1] == f"1 0 0 {answer}"
-    assert captured.out.splitlines()[0] == text.splitlines()[1]  # the group header is left out
+    assert captured.out.splitlines()[0] == "Input Output"  # the group header is kept
+    assert captured.out.splitlines()[1] == text.splitlines()[1]
     assert captured.err == ""
 
 
@@ -73,8 +75,13 @@ def test_solve_labels_keeps_header_and_notes_probability(tmp_path, capsys):
     assert main(["solve", str(path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[:5] == FRUIT.splitlines()[:5]
-    assert lines[5].startswith("red,small,1.1,apple  # p=")
-    assert lines[6].startswith("yellow,big,4.0,melon  # p=")
+    assert lines[5] == "red,small,1.1,apple"  # CSV cells stay clean: no "# p=" comment
+    assert lines[6] == "yellow,big,4.0,melon"
+    spaced = tmp_path / "fruit.txt"
+    spaced.write_text(FRUIT.replace(",", " "))
+    assert main(["solve", str(spaced)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[5].startswith("red small 1.1 apple  # p=")
 
 
 def test_solve_options_reach_the_model(tmp_path, capsys):
@@ -152,7 +159,7 @@ def test_train_info_predict_evaluate(tmp_path, capsys):
     assert predicted[1] == "red,small,1.0,apple"
 
     assert main(["predict", str(model), str(table), "--all"]) == 0
-    assert "# p=" in capsys.readouterr().out.splitlines()[1]
+    assert "# p=" not in capsys.readouterr().out
 
     inputs = tmp_path / "inputs.csv"
     inputs.write_text("color,size,weight\nred,small,1\n")
@@ -182,7 +189,8 @@ def test_evaluate_regression(tmp_path, capsys):
     assert main(["evaluate", str(model), str(table)]) == 0
     out = capsys.readouterr().out
     assert "R²: " in out
-    assert "MAE: " in out
+    assert "MAE (table units): " in out
+    assert "loss (mse of the standardized outputs, as in training): " in out
 
 
 def test_progress_only_on_a_terminal(monkeypatch, capsys):
@@ -225,11 +233,58 @@ def test_version_and_help(capsys):
         ["solve", "--optimizer", "rmsprop"],
         ["train", "t.csv"],
         ["predict", "m.safetensors"],
+        ["solve", "--epochs", "-5"],
+        ["solve", "--epochs", "0"],
+        ["train", "t.csv", "-o", "m.safetensors", "--epochs", "0"],
+        ["solve", "--outputs", "0"],
+        ["solve", "--bogus"],
+        ["solve", "--sep", "x"],
+        ["explain", "--hidden", "8,4,x"],
+        ["explain", "--epochs", "0"],
+        ["explain", "--bogus"],
+        ["plot", "--bogus"],
+        ["animate", "--bogus"],
+        ["export", "m.safetensors", "--bogus"],
     ],
 )
 def test_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
-    assert "usage: glassnet" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("glassnet: error: ")
+    assert captured.err.count("\n") == 1, captured.err
+    assert "usage:" not in captured.err
+    assert "--help')" in captured.err
+    assert "_positive" not in captured.err
+
+
+def test_usage_error_names_the_command_help(capsys):
+    assert main(["solve", "--lr", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "glassnet: error: argument --lr: expected a finite number >= 0, got '-1' "
+        "(see 'glassnet solve --help')\n"
+    )
+    assert main(["fly"]) == 2
+    assert "invalid choice: 'fly'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["solve", "train", "predict", "evaluate", "info", "explain", "plot", "animate", "export"],
+)
+def test_quiet_and_debug_after_every_command(command):
+    parser = cli.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    options = {o for action in commands.choices[command]._actions for o in action.option_strings}
+    assert {"-q", "--quiet", "--debug"} <= options
+
+
+def test_quiet_after_export_reaches_the_command(tmp_path, capsys):
+    missing = str(tmp_path / "none.safetensors")
+    assert main(["export", missing, "-o", str(tmp_path / "x.onnx"), "-q"]) == 66
+    assert main(["export", missing, "-o", str(tmp_path / "x.onnx"), "--debug"]) == 66
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_diverging_training_exits_1(tmp_path, capsys):

@@ -149,7 +149,7 @@ def test_tablemodel_label_output_must_be_alone():
 def test_tablemodel_predict_errors_name_line_and_column():
     model, _ = fitted(FRUIT, epochs=5)
     with pytest.raises(TableFormatError, match=r"^p:3:1: expected a label of input column 'color'"):
-        model.predict(parse_table("c s w k\nred small 1 ?\nblue big 2 ?\n", "p"))
+        model.predict(parse_table("color size weight kind\nred small 1 ?\nblue big 2 ?\n", "p"))
     with pytest.raises(TableFormatError, match=r"^p:1: expected 4 columns .* or 3 .*found 2"):
         model.predict(parse_table("red small\nred big\nred big\n", "p"))
     with pytest.raises(TableFormatError, match=r"^p:2:3: expected a number in input column"):

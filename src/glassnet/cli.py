@@ -10,16 +10,20 @@ tracebacks only with ``--debug``. Other modules add commands through ``COMMAND_H
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import importlib
 import json
 import math
 import os
+import re
+import secrets
 import sys
 import time
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from glassnet._version import __version__
 from glassnet.cli_report import (
@@ -31,7 +35,7 @@ from glassnet.cli_report import (
     summary_lines,
 )
 from glassnet.data.table import Table, parse_table, read_table
-from glassnet.errors import GlassnetError, OutputError
+from glassnet.errors import ConfigurationError, GlassnetError, OutputError, TableFormatError
 from glassnet.network import Network
 from glassnet.tables import TableModel
 from glassnet.training import History
@@ -59,22 +63,58 @@ SOLVE_OPTION_HOOKS: tuple[tuple[str, str], ...] = (("glassnet.cli_explain", "add
 
 ISSUES_URL = "https://github.com/glassnet/glassnet/issues"
 
+#: Optional dependencies and the command that installs each.
+EXTRAS = {
+    "matplotlib": "pip install 'glassnet[plot]'",
+    "PIL": "pip install 'glassnet[plot]'",
+    "onnx": "pip install 'glassnet[onnx]'",
+    "onnxruntime": "pip install 'glassnet[onnx]'",
+    "sklearn": "pip install 'glassnet[sklearn]'",
+    "torch": "pip install torch",
+}
+
+# NumPy's floating-point warnings ("overflow encountered in square", ...): the command line
+# turns them into errors, so a number out of range never slips into an answer as inf or NaN.
+_FLOAT_WARNING = r"(overflow|invalid value|divide by zero|underflow) encountered"
+
 DEFAULTS_RULE = """\
 defaults: with no --hidden, a table that looks like the tutorial's (one output column,
 every cell 0, 1 or ?, at most 100 rows) gets the tutorial's recipe: one sigmoid neuron per
 output, no bias, loss ½·Σ(y-ŷ)², plain gradient steps of size 1 on the full batch, 10,000 epochs,
-weights 2·random-1 from RandomState(--seed 1), raw inputs. Any other table (or --hidden) gets
-the standard recipe: one hidden layer of 16 tanh units, inputs and numeric outputs
-standardized, cross-entropy (mse for regression), full-batch Adam with --lr 0.01 and --l2 0.01,
-at most 2,000 epochs, stopping 50 epochs after the best loss on a held-out fifth of the known
-rows (--validation 0.2, --patience 50) and keeping those weights. --preset chooses one; every
+weights 2·random-1 from RandomState(--seed 1), raw inputs (not scaled); it learns only 0/1
+outputs. Any other table (or --hidden) gets the standard recipe: one hidden layer of 16 tanh
+units, inputs and numeric outputs standardized, full-batch Adam with --lr 0.01 and --l2 0.01.
+Classifiers: cross-entropy, 300 epochs on all known rows. Regression: mse, at most 2,000
+epochs, stopping 50 epochs after the best loss on a held-out fifth of the known rows
+(--validation 0.2, --patience 50) and keeping those weights. --preset chooses one; every
 option given overrides the recipe's value."""
 
 TASK_RULE = """\
 outputs: the last column, or --outputs K (the last K), or --target NAME[,NAME]. A '?' in an
-output cell marks a row to fill; labels there make a softmax classifier (answer: the label,
-its probability in a trailing # comment), only 0 and 1 a sigmoid classifier (answer: the
-probability of 1), other numbers regression. Label inputs are one-hot encoded."""
+output cell marks a row to fill; labels there make a softmax classifier (answer: the label; a
+whitespace table gets its probability in a trailing # comment, CSV/TSV cells stay clean: use
+--json for probabilities), only 0 and 1 a sigmoid classifier (answer: the probability of 1),
+other numbers regression, integer class codes (0, 1, 2, ...) included: --classify makes them
+labels. A label output must be the only output. Label inputs are one-hot encoded."""
+
+
+class _UsageError(Exception):
+    """A command line argparse refused; ``main`` prints it on one line."""
+
+    def __init__(self, message: str, prog: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors reach ``main`` instead of printing the usage block.
+
+    ``add_subparsers`` makes every subcommand's parser of the same class, so the commands other
+    modules add through ``COMMAND_HOOKS`` behave alike.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message, self.prog)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -140,6 +180,14 @@ def _batch(text: str) -> int:
     return 0 if text.strip().lower() == "full" else _positive_int(text)
 
 
+def _sep(text: str) -> str:
+    try:
+        parse_table("x\n", sep=text, header=False)
+    except TableFormatError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+    return text
+
+
 def _names(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
@@ -161,7 +209,9 @@ def _common_options() -> argparse.ArgumentParser:
 def _table_options() -> argparse.ArgumentParser:
     table = argparse.ArgumentParser(add_help=False)
     group = table.add_argument_group("reading the table")
-    group.add_argument("--sep", help="whitespace, comma, tab, semicolon or | (default: detected)")
+    group.add_argument(
+        "--sep", type=_sep, help="whitespace, comma, tab, semicolon or pipe (default: detected)"
+    )
     group.add_argument(
         "--header",
         action=argparse.BooleanOptionalAction,
@@ -179,6 +229,11 @@ def _output_options() -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--target", type=_names, metavar="NAME[,NAME]", help="output columns by name"
+    )
+    group.add_argument(
+        "--classify",
+        action="store_true",
+        help="treat a numeric output (class codes 0, 1, 2, ...) as labels: a classifier",
     )
     return outputs
 
@@ -200,7 +255,7 @@ def _training_options() -> argparse.ArgumentParser:
         choices=("sigmoid", "tanh", "relu", "leaky_relu", "identity"),
         help="activation of the hidden layers",
     )
-    group.add_argument("--epochs", type=_count, help="most passes over the rows")
+    group.add_argument("--epochs", type=_positive_int, help="most passes over the rows (>= 1)")
     group.add_argument("--lr", type=_nonnegative, help="learning rate")
     group.add_argument(
         "--optimizer", choices=("sgd", "momentum", "nesterov", "adam"), help="update rule"
@@ -249,8 +304,9 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def _read(source: str | None, args: argparse.Namespace) -> Table:
     sep, header = getattr(args, "sep", None), getattr(args, "header", None)
-    if source is None:
-        return parse_table(TUTORIAL_TABLE, "<tutorial>", sep=sep, header=header)
+    if source is None:  # the built-in puzzle prints its rows alone, as the tutorial shows them
+        table = parse_table(TUTORIAL_TABLE, "<tutorial>", sep=sep, header=header)
+        return dataclasses.replace(table, header=None)
     return read_table(source, sep=sep, header=header)
 
 
@@ -273,7 +329,12 @@ def _fit(table: Table, args: argparse.Namespace, recorder: Any = None) -> TableM
 
     try:
         model.fit(
-            table, outputs=args.outputs, target=args.target, callback=callback, on_start=on_start
+            table,
+            outputs=args.outputs,
+            target=args.target,
+            callback=callback,
+            on_start=on_start,
+            classify=bool(getattr(args, "classify", False)),
         )
     finally:
         progress.close()
@@ -290,19 +351,32 @@ def _recorder(args: argparse.Namespace) -> Any:
 
 
 def _solve(args: argparse.Namespace) -> int:
+    _check_distinct(args.save, args.output)
     _check_writable(args.save)
     _check_writable(args.output)
     table = _read(args.table, args)
     recorder = _recorder(args)
     model = _fit(table, args, recorder)
-    if args.save:
-        model.save(args.save)
+    positions = [spec["position"] for spec in model.outputs_]
+    if not args.quiet and not any(row[j] == "?" for row in table.rows for j in positions):
+        names = ", ".join(table.names[j] for j in positions)
+        print(f"glassnet: note: nothing to fill: no '?' in {names}", file=sys.stderr)
     document = filled_json(model, table, "solve", False)
     if recorder is not None:
         from glassnet.cli_explain import finish_solve
 
         document.update(finish_solve(recorder, model, table, args))
-    _emit(args, filled_text(model, table, False), document)
+    text = _rendered(args, filled_text(model, table, False), document)
+    writes: list[tuple[str, Callable[[str], None]]] = []
+    if args.save:
+        writes.append((args.save, model.save))
+    if args.output:
+        writes.append((args.output, _bytes_writer(text.encode("utf-8"))))
+    _write_all(writes)
+    if args.output:
+        _wrote(args, args.output)
+    else:
+        _print(text)
     return 0
 
 
@@ -320,7 +394,7 @@ def _train(args: argparse.Namespace) -> int:
 def _predict(args: argparse.Namespace) -> int:
     _check_writable(args.output)
     model = TableModel.load(args.model)
-    table = read_table(args.table, sep=args.sep, header=args.header)
+    table = model.align(read_table(args.table, sep=args.sep, header=args.header))
     _emit(
         args,
         filled_text(model, table, args.all),
@@ -331,7 +405,7 @@ def _predict(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     model = TableModel.load(args.model)
-    table = read_table(args.table, sep=args.sep, header=args.header)
+    table = model.align(read_table(args.table, sep=args.sep, header=args.header))
     scores = model.evaluate(table)
     document = {"command": "evaluate", "task": model.task_, **scores}
     _emit(args, scores_text(model, scores), document)
@@ -351,18 +425,79 @@ def _info(args: argparse.Namespace) -> int:
 
 def _emit(args: argparse.Namespace, text: str, document: dict[str, Any]) -> None:
     """Write the result: JSON or text, to ``--output`` (atomically) or stdout."""
-    if args.json:
-        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    text = _rendered(args, text, document)
     path = getattr(args, "output", None)
     if path:
         from glassnet.io import write_atomically
 
         write_atomically(path, text.encode("utf-8"))
-        if not args.quiet:
-            print(f"wrote {path}", file=sys.stderr)
+        _wrote(args, path)
         return
+    _print(text)
+
+
+def _rendered(args: argparse.Namespace, text: str, document: dict[str, Any]) -> str:
+    if args.json:
+        return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return text
+
+
+def _print(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _wrote(args: argparse.Namespace, path: str) -> None:
+    if not args.quiet:
+        print(f"wrote {path}", file=sys.stderr)
+
+
+def _bytes_writer(data: bytes) -> Callable[[str], None]:
+    def write(path: str) -> None:
+        from glassnet.io import write_atomically
+
+        write_atomically(path, data)
+
+    return write
+
+
+def _write_all(writes: Sequence[tuple[str, Callable[[str], None]]]) -> None:
+    """Write several files so that a failure changes none of them.
+
+    Each ``write(temporary)`` fills a temporary file beside its target; only when all of them
+    succeeded are they renamed over their targets (``os.replace``, atomic per file).
+    """
+    staged: list[tuple[str, str]] = []  # (temporary, target)
+    try:
+        for path, write in writes:
+            target = os.path.realpath(path)
+            folder, name = os.path.split(target)
+            temporary = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+            staged.append((temporary, target))
+            write(temporary)
+            _copy_mode(target, temporary)
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    except OSError as error:
+        for temporary, _ in staged:
+            _remove(temporary)
+        if isinstance(error, OutputError):
+            raise
+        raise OutputError(f"cannot write: {error}; existing files are unchanged") from None
+    except BaseException:
+        for temporary, _ in staged:
+            _remove(temporary)
+        raise
+
+
+def _copy_mode(target: str, temporary: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(temporary, os.stat(target).st_mode & 0o7777)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 class _Progress:
@@ -400,11 +535,15 @@ def _isatty(stream: TextIO) -> bool:
 
 
 def _check_writable(path: str | None) -> None:
-    """Fail before training when an output clearly cannot be written (nothing is touched)."""
+    """Fail before training when an output cannot be written (nothing is touched).
+
+    Besides the folder's existence and permissions, a new empty file is created and removed
+    beside the target, as the final write will do (this catches /proc, read-only mounts, ...).
+    """
     if not path:
         return
     target = os.path.realpath(path)
-    folder = os.path.dirname(target)
+    folder, name = os.path.split(target)
     if os.path.isdir(target):
         raise OutputError(f"cannot write {path}: it is a directory; give a file name")
     if not os.path.isdir(folder):
@@ -413,6 +552,24 @@ def _check_writable(path: str | None) -> None:
         )
     if not os.access(folder, os.W_OK):
         raise OutputError(f"cannot write {path}: directory {folder} is not writable")
+    probe = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as error:
+        raise OutputError(
+            f"cannot write {path}: {error.strerror or error}; nothing was changed"
+        ) from None
+    _remove(probe)
+
+
+def _check_distinct(*paths: str | None) -> None:
+    """Two outputs of one command must not be the same file."""
+    given = [path for path in paths if path]
+    real = [os.path.realpath(path) for path in given]
+    if len(set(real)) != len(real):
+        raise ConfigurationError(
+            f"expected different files for --save and --output, got {' and '.join(given)}"
+        )
 
 
 # -- parser and main ------------------------------------------------------------------------------
@@ -420,7 +577,7 @@ def _check_writable(path: str | None) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand (hooks included)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="glassnet",
         description="Neural networks you can see through: fill in the '?' of a table.",
         formatter_class=_Formatter,
@@ -515,7 +672,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module, function in COMMAND_HOOKS:
         getattr(importlib.import_module(module), function)(commands)
+    for command in commands.choices.values():
+        _add_common(command)
     return parser
+
+
+def _add_common(command: argparse.ArgumentParser) -> None:
+    """Give a subcommand ``-q/--quiet`` and ``--debug`` unless it already has them."""
+    options = {option for action in command._actions for option in action.option_strings}
+    if "--debug" not in options:
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
+    if "--quiet" not in options and "-q" not in options:
+        command.add_argument(
+            "-q", "--quiet", action="store_true", help="no progress or warnings on stderr"
+        )
 
 
 EXAMPLES = {
@@ -577,12 +749,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, --version and usage errors
+    except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else 2
+    except _UsageError as error:
+        print(f"glassnet: error: {_usage_message(error)}", file=sys.stderr)
+        return 2
     debug, quiet = bool(getattr(args, "debug", False)), bool(getattr(args, "quiet", False))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
+            warnings.filterwarnings("error", _FLOAT_WARNING, RuntimeWarning)
             warnings.showwarning = _warning_printer(quiet)
             return int(args.run(args))
     except GlassnetError as error:
@@ -596,15 +772,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("glassnet: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # a bug: one line, a request to report it
+    except RuntimeWarning as warning:  # NumPy's floating-point warnings, made errors above
         if debug:
             traceback.print_exc()
         print(
-            f"glassnet: internal error: {type(error).__name__}: {_one_line(error)}; please "
-            f"report this at {ISSUES_URL} (run with --debug to see the traceback)",
+            f"glassnet: error: a number went out of range ({_one_line(warning)}); the table's "
+            "numbers are too large or too spread out: rescale the columns (divide them by a "
+            "power of ten, or take logarithms)",
             file=sys.stderr,
         )
-        return 70
+        return 65
+    except ImportError as error:  # an optional dependency is missing: a usage matter
+        install = EXTRAS.get((error.name or "").split(".")[0])
+        if install is None and "pip install" not in str(error):
+            return _internal(error, debug)
+        if debug:
+            traceback.print_exc()
+        message = (
+            f"this needs {error.name}, which is not installed; install it with: {install}"
+            if install is not None
+            else _one_line(error)
+        )
+        print(f"glassnet: error: {message}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug: one line, a request to report it
+        return _internal(error, debug)
+
+
+def _internal(error: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    print(
+        f"glassnet: internal error: {type(error).__name__}: {_one_line(error)}; please "
+        f"report this at {ISSUES_URL} (run with --debug to see the traceback)",
+        file=sys.stderr,
+    )
+    return 70
+
+
+def _usage_message(error: _UsageError) -> str:
+    """Return argparse's message on one line, without internal names, with where to read more."""
+    message = re.sub(r"invalid \S+ value: ", "invalid value ", _one_line(error))
+    command = error.prog.split()
+    see = " ".join(["glassnet", *command[1:2]])
+    return f"{message} (see '{see} --help')"
 
 
 def _one_line(error: BaseException) -> str:

@@ -16,11 +16,16 @@ __all__ = ["filled_json", "filled_text", "info_text", "scores_text", "summary", 
 
 
 def filled_text(model: TableModel, table: Table, all_rows: bool) -> str:
-    """Return the table with its answers, in its own format; label answers get ``# p=``."""
+    """Return the table with its answers, in its own format.
+
+    In a whitespace table label answers get their probability in a trailing ``# p=`` comment;
+    CSV, TSV and other separated tables keep every cell clean for other readers (pandas, csv),
+    so their probabilities are only in the JSON document.
+    """
     rows = model.fill(table, all_rows=all_rows)
     header = _header_for(model, table)
     notes = [""] * len(rows)
-    if model.task_ == MULTICLASS:
+    if model.task_ == MULTICLASS and table.sep == " ":
         confidence = model.confidence(table)
         changed = _answered_rows(model, table, all_rows)
         notes = [f"  # p={confidence[i]:.4f}" if i in changed else "" for i in range(len(rows))]
@@ -34,12 +39,15 @@ def filled_text(model: TableModel, table: Table, all_rows: bool) -> str:
 def _header_for(model: TableModel, table: Table) -> list[str] | None:
     """The header to print: the table's own if it names each column, the model's for inputs.
 
-    A two-name group header such as the tutorial's ``Input Output`` is left out.
+    A two-name group header such as the tutorial's ``Input Output`` is kept as written over a
+    full table, and left out over the input columns alone.
     """
-    if table.header is None or len(table.header) != table.n_columns:
+    if table.header is None:
         return None
     if table.n_columns == len(model.columns_):
         return table.header
+    if len(table.header) != table.n_columns:
+        return None
     return list(model.columns_)
 
 
@@ -107,12 +115,15 @@ def _task_words(task: str) -> str:
 
 def scores_text(model: TableModel, scores: dict[str, Any]) -> str:
     """Return ``TableModel.evaluate`` scores as text, with a confusion matrix for classifiers."""
-    lines = [f"rows: {scores['rows']}", f"loss: {scores['loss']:.6g}"]
+    loss = model.settings_.loss
+    if model.task_ == REGRESSION and model.settings_.scale:
+        loss += " of the standardized outputs, as in training"
+    lines = [f"rows: {scores['rows']}", f"loss ({loss}): {scores['loss']:.6g}"]
     if model.task_ == REGRESSION:
         lines += [
             f"R²: {scores['r2']:.4f}",
-            f"MAE: {scores['mae']:.6g}",
-            f"MSE: {scores['mse']:.6g}",
+            f"MAE (table units): {scores['mae']:.6g}",
+            f"MSE (table units): {scores['mse']:.6g}",
         ]
         if len(scores["per_output"]) > 1:
             lines += [
@@ -163,16 +174,19 @@ def info_text(path: str, document: dict[str, Any]) -> str:
     metadata = document.get("metadata") or {}
     if metadata.get("kind") == MODEL_KIND:
         lines.append(f"task: {_task_words(metadata['task'])}")
+        scaled = metadata["settings"].get("scale", True)
         for spec in metadata["inputs"]:
             kind = spec["kind"]
             if kind == "label":
                 detail = f"label, one-hot over {', '.join(spec['categories'])}"
+            elif not scaled:
+                detail = "number, not scaled"
             else:
                 detail = f"number, scaled as (x - {spec['mean']:.6g}) / {spec['scale']:.6g}"
             lines.append(f"input {spec['name']}: {detail}")
         for spec in metadata["outputs"]:
             detail = ""
-            if "mean" in spec:
+            if "mean" in spec and scaled:
                 detail = f" (scaled as (y - {spec['mean']:.6g}) / {spec['scale']:.6g})"
             lines.append(f"output {spec['name']}{detail}")
         if metadata.get("classes"):

@@ -46,7 +46,8 @@ class Settings:
     bias : bool
         Whether layers have a bias.
     loss : str
-        "auto" picks by task: binary or categorical cross-entropy, mse for regression.
+        "auto" picks by task (``settings_for_task`` names the one chosen): binary or categorical
+        cross-entropy, mse for regression.
     optimizer : str
         sgd, momentum, nesterov or adam.
     lr : float
@@ -177,16 +178,22 @@ def resolve_settings(
 
 
 def settings_for_task(settings: Settings, task: str) -> Settings:
-    """Fill the settings left to the task (None): epochs, validation and patience.
+    """Fill the settings left to the task: loss ("auto"), epochs, validation and patience (None).
 
-    ===========  ===========  ===========  ==========================
-    task         epochs       validation   patience
-    ===========  ===========  ===========  ==========================
-    classifier   300          0            none
-    regression   2,000        0.2          50 (when validation > 0)
-    ===========  ===========  ===========  ==========================
+    ===========  ===========================  ======  ==========  ========================
+    task         loss                         epochs  validation  patience
+    ===========  ===========================  ======  ==========  ========================
+    binary       binary_crossentropy          300     0           none
+    multiclass   categorical_crossentropy     300     0           none
+    regression   mse                          2,000   0.2         50 (when validation > 0)
+    ===========  ===========================  ======  ==========  ========================
     """
     regression = task == REGRESSION
+    loss = settings.loss
+    if loss == "auto":
+        loss = {BINARY: "binary_crossentropy", MULTICLASS: "categorical_crossentropy"}.get(
+            task, "mse"
+        )
     epochs = settings.epochs
     if epochs is None:
         epochs = 2000 if regression else 300
@@ -196,7 +203,7 @@ def settings_for_task(settings: Settings, task: str) -> Settings:
     patience = settings.patience
     if patience is None and validation > 0:
         patience = 50
-    return replace(settings, epochs=epochs, validation=validation, patience=patience)
+    return replace(settings, loss=loss, epochs=epochs, validation=validation, patience=patience)
 
 
 def _looks_like_tutorial(table: Table | None, output_columns: Sequence[int]) -> bool:

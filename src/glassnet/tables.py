@@ -13,7 +13,7 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,9 @@ __all__ = [
 ]
 
 MODEL_KIND = "glassnet.table_model"
+#: Numbers beyond this magnitude are refused: their squares (losses, variances, MSE) must stay
+#: far inside float64's range (about 1.8e308) even when summed over millions of rows.
+LARGEST = 1e100
 Index = np.ndarray[Any, np.dtype[np.intp]]
 
 
@@ -111,6 +114,7 @@ class TableModel:
         callback: Callable[[int, Network, History], bool | None] | None = None,
         trainer: Callable[[Network, Array, Array, Array], History] | None = None,
         on_start: Callable[[Network, Array, Array, Array], None] | None = None,
+        classify: bool = False,
     ) -> TableModel:
         """Train on the rows of ``table`` whose output cells are all known.
 
@@ -130,6 +134,10 @@ class TableModel:
             ``on_start(net, X, Y, X_new)`` just before training: the freshly built network, the
             encoded training rows and the rows to fill. For watching training (explain, plots);
             it must change none of them, so training runs exactly as without it.
+        classify : bool, default=False
+            Treat the output column's cells as class labels even when they are numbers (integer
+            class codes such as 0, 1, 2): a softmax classifier whose answers are those codes.
+            Without it a numeric output other than 0/1 is regression.
 
         Returns
         -------
@@ -139,11 +147,17 @@ class TableModel:
         Raises
         ------
         TableFormatError
-            A ``?`` in an input column, no row to learn from, an output of one class, ...
+            A ``?`` in an input column, no row to learn from, an output of one class, a number
+            of magnitude above 1e100, ...
+        ConfigurationError
+            The tutorial's recipe asked for on an output that is not 0/1.
         TrainingDivergedError
             The loss became inf or NaN.
         """
         output_columns = _output_columns(table, outputs, target)
+        if classify:
+            kinds = [LABEL if j in output_columns else kind for j, kind in enumerate(table.kinds)]
+            table = replace(table, kinds=kinds)
         input_columns = [j for j in range(table.n_columns) if j not in output_columns]
         if not input_columns:
             raise TableFormatError(
@@ -153,16 +167,22 @@ class TableModel:
             )
         _check_no_missing_inputs(table, input_columns, output_columns)
         known = ~np.any([table.missing(j) for j in output_columns], axis=0)
+        for j in input_columns:
+            _check_magnitude(table, j, np.arange(table.n_rows))
+        for j in output_columns:
+            _check_magnitude(table, j, np.flatnonzero(known))
         if not known.any():
             raise TableFormatError(
                 "expected at least one row with a known output to learn from, found only '?'",
                 table.path,
                 table.lines[0],
             )
-        settings = resolve_settings(table, output_columns, self.preset, **self.settings)
+        preset = "standard" if classify and self.preset == "auto" else self.preset
+        settings = resolve_settings(table, output_columns, preset, **self.settings)
         self.columns_ = list(table.names)
         self.task_ = _task(table, output_columns, known)
         self.settings_ = settings_for_task(settings, self.task_)
+        _check_recipe(self.settings_, self.task_, table, output_columns)
         self.inputs_ = [_input_spec(table, j, known, self.settings_.scale) for j in input_columns]
         self.outputs_, self.classes_ = _output_specs(table, output_columns, known, self)
         X = self._encode_inputs(table, np.flatnonzero(known))  # (n, n_features)
@@ -201,10 +221,8 @@ class TableModel:
         ]
         layers.append(Dense(sizes[-2], sizes[-1], activation=output_activation, bias=settings.bias))
         loss = settings.loss
-        if loss == "auto":
-            loss = {BINARY: "binary_crossentropy", MULTICLASS: "categorical_crossentropy"}.get(
-                self.task_, "mse"
-            )
+        if loss == "auto":  # models saved before settings_for_task named the loss
+            loss = settings_for_task(replace(settings, loss="auto"), self.task_).loss
         optimizer: Optimizer = get_optimizer(settings.optimizer, lr=settings.lr)
         if settings.l2:
             optimizer = _with_weight_decay(optimizer, settings.l2)
@@ -215,8 +233,8 @@ class TableModel:
         history = self.history_
         assert history is not None
         metrics: dict[str, Any] = {"rows": n_rows, "epochs": history.epochs}
-        if history.loss:
-            metrics["loss"] = history.loss[-1]
+        if history.loss:  # the trained model's loss on its rows (history has the last epoch's)
+            metrics["loss"] = self.net_.evaluate(X, Y)
         if history.val_loss:
             metrics["best_validation_loss"] = min(history.val_loss)
         if history.best_epoch is not None:
@@ -242,6 +260,7 @@ class TableModel:
             Regression: the values in the table's units, (n_rows, n_outputs).
         """
         self._check_fitted()
+        table = self.align(table)
         layout = self._layout(table)
         X = self._encode_inputs(table, np.arange(table.n_rows), layout)
         A = self.net_.predict(X)  # (n, n_outputs)
@@ -285,6 +304,8 @@ class TableModel:
         list of list of str
             The rows, in the training table's column order.
         """
+        self._check_fitted()
+        table = self.align(table)
         layout = self._layout(table)
         answers = self.answers(table)
         positions = [spec["position"] for spec in self.outputs_]
@@ -311,6 +332,7 @@ class TableModel:
             (averaged over output columns) and "per_output".
         """
         self._check_fitted()
+        table = self.align(table)
         if self._layout(table) == "inputs":
             raise TableFormatError(
                 f"expected the output column(s) {', '.join(s['name'] for s in self.outputs_)} "
@@ -345,6 +367,7 @@ class TableModel:
             The targets: 0/1 columns, one-hot classes, or scaled regression values.
         """
         self._check_fitted()
+        table = self.align(table)
         positions = [spec["position"] for spec in self.outputs_]
         if self._layout(table) == "inputs":
             raise TableFormatError(
@@ -354,6 +377,50 @@ class TableModel:
             )
         known = np.flatnonzero(~np.any([table.missing(j) for j in positions], axis=0))
         return self._encode_inputs(table, known), self._encode_outputs(table, known)
+
+    def align(self, table: Table) -> Table:
+        """Return ``table`` with its columns in the training table's order, matched by name.
+
+        A table with a header is matched by column name: it must name every training column
+        (inputs and outputs) or exactly the input columns, in any order. A table without a
+        header, or a model trained on a table without one, is matched by position.
+
+        Raises
+        ------
+        TableFormatError
+            The header names a column the model does not know, or leaves one out; the message
+            names the file, the header's line and the column.
+        """
+        self._check_fitted()
+        trained_without_header = self.columns_ == [
+            f"column{j}" for j in range(1, len(self.columns_) + 1)
+        ]
+        if table.header is None or table.file_columns is not None or trained_without_header:
+            return table
+        names = table.names
+        inputs = [spec["name"] for spec in self.inputs_]
+        for wanted in (self.columns_, inputs):
+            if len(names) == len(wanted) and set(names) == set(wanted):
+                order = [names.index(name) for name in wanted]
+                return table if order == list(range(len(order))) else table.select(order)
+        line = table.header_line
+        for column, name in enumerate(names, start=1):
+            if name not in self.columns_:
+                raise TableFormatError(
+                    f"expected the columns {_listing(self.columns_)} (or the inputs "
+                    f"{_listing(inputs)}) as in training, found an unknown column {name!r}",
+                    table.path,
+                    line,
+                    column,
+                )
+        missing = [name for name in inputs if name not in names]
+        absent = missing or [name for name in self.columns_ if name not in names]
+        raise TableFormatError(
+            f"expected the columns {_listing(self.columns_)} (or the inputs {_listing(inputs)}) "
+            f"as in training, found no column {absent[0]!r}",
+            table.path,
+            line,
+        )
 
     # -- encoding -----------------------------------------------------------------------------
 
@@ -407,6 +474,7 @@ class TableModel:
                         int(bad),
                         j,
                     )
+                _check_magnitude(table, j, rows)
                 values = table.numbers(j)[rows]
                 block = ((values - spec["mean"]) / spec["scale"]).reshape(-1, 1)  # (n, 1)
             blocks.append(block)
@@ -552,6 +620,35 @@ def _output_columns(table: Table, outputs: int, target: Sequence[str] | None) ->
             table.lines[0],
         )
     return list(range(table.n_columns - outputs, table.n_columns))
+
+
+def _check_magnitude(table: Table, j: int, rows: Index) -> None:
+    """Refuse a number too large to train on or answer from, naming its file, line and column."""
+    if table.kinds[j] != NUMBER:
+        return
+    values = table.numbers(j)[rows]
+    large = np.flatnonzero(np.abs(values) > LARGEST)
+    if large.size:
+        i = int(rows[large[0]])
+        raise table.error(
+            f"expected numbers of magnitude at most {LARGEST:.0e} to train on (their squares "
+            f"must fit a 64-bit float), found {table.rows[i][j]!r}; rescale column "
+            f"{table.names[j]!r} (divide it by a power of ten, or take logarithms)",
+            i,
+            j,
+        )
+
+
+def _check_recipe(settings: Settings, task: str, table: Table, outputs: list[int]) -> None:
+    """The tutorial's recipe (sigmoid neurons, raw inputs) can only learn outputs of 0 and 1."""
+    if settings.preset != "tutorial" or task == BINARY:
+        return
+    names = ", ".join(repr(table.names[j]) for j in outputs)
+    found = "labels" if task == MULTICLASS else "numbers other than 0 and 1"
+    raise ConfigurationError(
+        f"the tutorial recipe learns outputs of 0 and 1 (sigmoid neurons), but output column "
+        f"{names} holds {found}; use --preset standard (or leave --preset out)"
+    )
 
 
 def _check_no_missing_inputs(table: Table, inputs: list[int], outputs: list[int]) -> None:

@@ -1,10 +1,11 @@
 """A strict reader for small tables of numbers and labels, with ``?`` marking cells to fill in.
 
 ``read_table`` turns a file (or standard input) into a ``Table``: cells separated by whitespace,
-commas or tabs (detected, or given), an optional header line, ``#`` comments and blank lines
-skipped, and every column typed as numbers or labels. It only reads: it does not decide which
-columns are outputs, and it fills nothing in. Any problem raises ``TableFormatError`` naming the
-file, the line and the column (the 1-based cell number), saying what was expected and found.
+commas, tabs, semicolons or ``|`` (detected, or given), an optional header line, ``#``
+comments and blank lines skipped, and every column typed as numbers or labels. It only reads:
+it does not decide which columns are outputs, and it fills nothing in. Any problem raises
+``TableFormatError`` naming the file, the line and the column (the 1-based cell number), saying
+what was expected and found.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ _SEPARATORS = {
     "tsv": "\t",
     "semicolon": ";",
     ";": ";",
+    "pipe": "|",
     "|": "|",
 }
 
@@ -75,6 +77,9 @@ class Table:
         The separator: ``" "`` (whitespace), ``","``, ``"\t"``, ...
     header_line : int or None
         The line number of the header.
+    file_columns : list of int or None
+        The 0-based position in the file of each column, when ``select`` reordered them (error
+        messages name the file's column); None when the columns are in the file's order.
 
     Examples
     --------
@@ -95,6 +100,7 @@ class Table:
     path: str = "<string>"
     sep: str = " "
     header_line: int | None = None
+    file_columns: list[int] | None = None
     _numbers: dict[int, Array] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -143,11 +149,35 @@ class Table:
             lines=[self.lines[i] for i in rows],
         )
 
+    def select(self, columns: Sequence[int]) -> Table:
+        """Return a table of the given columns (0-based indices), in that order.
+
+        Error messages about the new table still name each cell's column in the file.
+        """
+        order = list(columns)
+        origin = self.file_columns or list(range(self.n_columns))
+        header = self.header
+        if header is not None and len(header) == self.n_columns:
+            header = [header[j] for j in order]
+        return Table(
+            rows=[[row[j] for j in order] for row in self.rows],
+            lines=list(self.lines),
+            kinds=[self.kinds[j] for j in order],
+            names=[self.names[j] for j in order],
+            header=header,
+            path=self.path,
+            sep=self.sep,
+            header_line=self.header_line,
+            file_columns=[origin[j] for j in order],
+        )
+
     def error(
         self, message: str, row: int | None = None, column: int | None = None
     ) -> TableFormatError:
         """Return a TableFormatError at data row ``row`` and column ``column`` (both 0-based)."""
         line = None if row is None else self.lines[row]
+        if column is not None and self.file_columns is not None:
+            column = self.file_columns[column]
         return TableFormatError(message, self.path, line, None if column is None else column + 1)
 
     def to_text(self, header: bool = True) -> str:
@@ -165,9 +195,10 @@ def read_table(
     source : str or path-like
         The file to read; ``"-"`` reads standard input.
     sep : str, optional
-        ``whitespace``, ``comma`` (``,``), ``tab``, ``semicolon`` (``;``) or ``|``. By default the
-        first line that is not blank or a comment decides: a tab makes it TSV, else a comma CSV,
-        else cells are separated by runs of spaces and tabs.
+        ``whitespace``, ``comma`` (``,``), ``tab``, ``semicolon`` (``;``) or ``pipe`` (``|``). By
+        default the first line that is not blank or a comment decides: a tab makes it TSV, else
+        the most frequent of ``,``, ``;`` and ``|`` (ties in that order) separates the cells,
+        else runs of spaces and tabs do.
     header : bool, optional
         Whether the first line names the columns; detected when None (see ``parse_table``).
 
@@ -331,12 +362,12 @@ def _separator(name: str) -> str:
     key = name if name.strip() == "" else name.strip().lower()
     if key in _SEPARATORS:
         return _SEPARATORS[key]
-    choices = "whitespace, comma, tab, semicolon, |"
+    choices = "whitespace, comma, tab, semicolon, pipe"
     raise TableFormatError(f"expected a separator from {choices}; found {name!r}")
 
 
 def _detect(line: str) -> str:
-    """Pick the separator from a line's unquoted characters: tab, else comma, else whitespace."""
+    """Pick the separator from a line's unquoted characters (see ``read_table``)."""
     unquoted, quoted, previous = [], False, " "
     for char in line:
         if char == '"':
@@ -347,7 +378,11 @@ def _detect(line: str) -> str:
             unquoted.append(char)
         previous = char
     text = "".join(unquoted)
-    return "\t" if "\t" in text else "," if "," in text else " "
+    if "\t" in text:
+        return "\t"
+    counts = [(text.count(sep), -rank, sep) for rank, sep in enumerate(",;|")]
+    count, _, sep = max(counts)
+    return sep if count else " "
 
 
 def _split(line: str, sep: str, path: str, number: int) -> list[str]:
