@@ -172,7 +172,11 @@ def test_load_problem_splits_known_and_unknown_rows():
 
 def test_missing_matplotlib_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    assert main(["solve", "--plot", str(tmp_path / "x.png"), "--epochs", "1"]) == 70
+    assert main(["solve", "--plot", str(tmp_path / "x.png"), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "pip install 'glassnet[plot]'" in err
+    assert main(["plot", "--epochs", "1", "-o", str(tmp_path / "y.png")]) == 2
     assert "pip install 'glassnet[plot]'" in capsys.readouterr().err
 
 
@@ -372,7 +376,10 @@ def test_plot_each_kind_from_a_label_csv(fruit, tmp_path, kind):
 def test_plot_boundary_inputs_out_of_range_exit_2(fruit, tmp_path, capsys):
     args = ["plot", str(fruit), "--kind", "boundary", "--inputs", "1", "9", "--epochs", "1"]
     assert main([*args, "-o", str(tmp_path / "b.png")]) == 2
-    assert "expected --inputs between 1 and 5" in capsys.readouterr().err
+    assert "between 1 and 5 (the network's inputs), got 1 9" in capsys.readouterr().err
+    args = ["plot", str(fruit), "--kind", "boundary", "--inputs", "2", "2", "--epochs", "1"]
+    assert main([*args, "-o", str(tmp_path / "b.png")]) == 2
+    assert "two different numbers between 1 and 5" in capsys.readouterr().err
 
 
 def test_animate_a_label_csv(fruit, tmp_path):
@@ -381,3 +388,112 @@ def test_animate_a_label_csv(fruit, tmp_path):
     assert main(args) == 0
     with Image.open(path) as gif:
         assert gif.n_frames == 3
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Keep what ``plot`` would save, so a test can look at the Axes themselves."""
+    import glassnet.plotting
+
+    kept = []
+    monkeypatch.setattr(glassnet.plotting, "save_figure", lambda ax, path: kept.append(ax))
+    return kept
+
+
+def test_plot_a_saved_regression_model_in_table_units(prices, tmp_path, drawn):
+    model = tmp_path / "prices.safetensors"
+    assert main(["train", str(prices), "-o", str(model), "--quiet", "--epochs", "50"]) == 0
+    args = ["plot", str(model), "--kind", "boundary", "--data", str(prices), "-q"]
+    assert main([*args, "-o", str(tmp_path / "b.png")]) == 0
+    (ax,) = drawn
+    assert ax.get_xlabel() == "size"
+    assert ax.get_ylabel() == "rooms"
+    low, high = ax.get_xlim()
+    assert low < 40
+    assert high > 200
+    colourbar = ax.figure.axes[-1]
+    assert colourbar.get_ylabel() == "price"
+    assert colourbar.get_ylim()[0] > 50
+    assert colourbar.get_ylim()[1] > 250
+
+
+def test_plot_a_saved_label_model_names_the_classes(fruit, tmp_path, drawn):
+    model = tmp_path / "fruit.safetensors"
+    assert main(["train", str(fruit), "-o", str(model), "--hidden", "3", "--quiet"]) == 0
+    args = ["plot", str(model), "--kind", "boundary", "--data", str(fruit), "--inputs", "4", "5"]
+    assert main([*args, "-o", str(tmp_path / "b.png"), "-q"]) == 0
+    (ax,) = drawn
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["apple", "banana", "citrus"]
+    assert ax.get_xlabel().startswith("colour=yellow\n(other inputs fixed")
+    assert ax.get_ylabel() == "weight"
+    assert ax.get_ylim()[1] > 150  # grams
+
+
+def test_plot_and_explain_a_label_table(fruit, tmp_path, capsys):
+    assert (
+        main(["plot", str(fruit), "--hidden", "3", "--epochs", "5", "-o", str(tmp_path / "f.png")])
+        == 0
+    )
+    assert main(["explain", str(fruit), "--hidden", "3", "--epochs", "5"]) == 0
+    assert "softmax(" in capsys.readouterr().out
+
+
+def test_plot_output_errors_match_the_other_commands(tmp_path, capsys):
+    table = tmp_path / "t.txt"
+    table.write_text(XOR_TABLE)
+    base = ["plot", str(table), "--epochs", "1", "-q"]
+    assert main([*base, "-o", str(tmp_path / "no" / "x.png")]) == 73
+    assert "does not exist; create it first" in capsys.readouterr().err
+    assert main([*base, "-o", str(tmp_path / "x.xyz")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert ".png" in err
+    assert ".svg" in err
+    assert "x.xyz" in err
+    assert main(["solve", str(table), "--epochs", "1", "--plot", str(tmp_path / "x.xyz")]) == 2
+    assert ".png" in capsys.readouterr().err
+    assert not list(tmp_path.glob("x.*"))
+
+
+def test_plot_write_failure_leaves_the_old_file(tmp_path, capsys, monkeypatch):
+    table = tmp_path / "t.txt"
+    table.write_text(XOR_TABLE)
+    picture = tmp_path / "x.png"
+    picture.write_bytes(b"old")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("glassnet._atomic._create_temporary", refuse)
+    assert main(["plot", str(table), "--epochs", "1", "-q", "-o", str(picture)]) == 73
+    err = capsys.readouterr().err
+    assert "Permission denied; any existing file there is unchanged" in err
+    assert "[Errno" not in err
+    assert picture.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--steps", "-1"], "argument --steps: expected a number >= 0, got -1"),
+        (["--steps", "x"], "argument --steps: expected a whole number, got 'x'"),
+        (["--epochs", "0"], ">= 1"),
+        (["--every", "8,4"], "expected a whole number, got '8,4'"),
+    ],
+)
+def test_explain_refuses_bad_counts(options, message, capsys):
+    assert main(["explain", *options]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+    assert "_positive" not in err
+    assert "_count" not in err
+
+
+def test_explain_json_is_a_command_document(capsys):
+    assert main(["explain", "--epochs", "2", "--json"]) == 0
+    out = capsys.readouterr().out
+    document = json.loads(out)
+    assert document["command"] == "explain"
+    assert out.startswith('{\n  "command": "explain",')

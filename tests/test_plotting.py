@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 
 import numpy as np
@@ -12,10 +13,13 @@ import glassnet as gn
 from glassnet.animation import animate, frame_epochs
 from glassnet.plotting import (
     WeightRecorder,
+    picture_format,
     plot_boundary,
     plot_loss,
     plot_network,
+    plot_overview,
     plot_weights,
+    render_figure,
     save_figure,
 )
 from tests.conftest import TUTORIAL_X, TUTORIAL_Y
@@ -138,11 +142,105 @@ def test_boundary_with_more_inputs_says_which_are_fixed(tmp_path):
     net = tutorial_net()
     net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=500)
     ax = plot_boundary(net, TUTORIAL_X, TUTORIAL_Y)
-    assert "other inputs fixed: x3 = 1" in [text.get_text() for text in ax.texts]
+    assert ax.get_xlabel() == "x1\n(other inputs fixed at their medians: x3 = 1)"
     assert_picture(rendered(ax, tmp_path / "boundary3.png"))
     ax = plot_boundary(net, TUTORIAL_X, inputs=(1, 2), fixed=[0.5, 0, 0], names=["a", "b", "c"])
-    assert "other inputs fixed: a = 0.5" in [text.get_text() for text in ax.texts]
-    assert ax.get_xlabel() == "b"
+    assert ax.get_xlabel() == "b\n(other inputs fixed at: a = 0.5)"
+    assert ax.get_ylabel() == "c"
+
+
+def test_boundary_in_table_units():
+    """Axes, points and answers shown as value * scale + mean; the colour bar names the output."""
+    net = gn.Network([gn.Dense(2, 4, activation="tanh"), gn.Dense(4, 1)], loss="mse", rng=0)
+    X = np.array([[-1, -1], [1, 1], [-1, 1], [1, -1]], dtype=float)
+    net.fit(X, X.sum(axis=1), epochs=20)
+    ax = plot_boundary(
+        net,
+        X,
+        X.sum(axis=1),
+        names=["age", "bmi"],
+        input_units=[(50.0, 10.0), (25.0, 5.0)],
+        output_units=[(150.0, 70.0)],
+        output_names=["target"],
+    )
+    points = ax.collections[-1].get_offsets()
+    np.testing.assert_allclose(points, X * [10, 5] + [50, 25])
+    low, high = ax.get_xlim()
+    assert low < 40
+    assert high > 60
+    colourbar = ax.figure.axes[-1]
+    assert colourbar.get_ylabel() == "target"
+    assert colourbar.get_ylim()[1] > 150 + 70  # answers in the target's units
+
+
+def test_boundary_of_classes_has_a_legend_naming_them(tmp_path):
+    net = gn.Network(
+        [gn.Dense(2, 8, activation="tanh"), gn.Dense(8, 3, activation="softmax")], rng=0
+    )
+    X = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], dtype=float)
+    net.fit(X, np.array([0, 1, 2, 2]), epochs=50)
+    ax = plot_boundary(net, X, np.array([0, 1, 2, 2]), output_names=["red", "green", "blue"])
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["red", "green", "blue"]
+    with pytest.raises(gn.ConfigurationError, match="expected 3 output names, got 1"):
+        plot_boundary(net, X, output_names=["red"])
+
+
+def _extents(figure):
+    """Draw ``figure`` (its layout included); return the page and every title's and label's box."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    pixels = canvas.get_renderer()
+    page = Bbox.from_bounds(0, 0, *figure.bbox.size)
+    boxes = {}
+    for ax in figure.axes:
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts):
+            if text.get_text() and text.get_visible():
+                boxes[text] = text.get_window_extent(pixels)
+    return page, boxes
+
+
+def test_overview_has_no_clipped_or_overlapping_text():
+    """16 hidden units, ten long input names: every title and label lies on the page, apart."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 10))
+    net = gn.Network([gn.Dense(10, 16, activation="tanh"), gn.Dense(16, 1)], loss="mse", rng=0)
+    history = net.fit(X, X[:, :1], epochs=5, validation_data=(X[:10], X[:10, :1]))
+    names = [f"a rather long column name {k}" for k in range(10)]
+    figure = plot_overview(net, history, X, X[:, :1], names=names, output_names=["target"])
+    render_figure(figure)  # no warning (warnings are errors here), the layout really ran
+    assert figure.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    page, boxes = _extents(figure)
+    for text, box in boxes.items():
+        inside = page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1
+        inside = inside and page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1
+        assert inside, f"{text.get_text()!r} runs off the page"
+    tops = [boxes[ax.title] for ax in figure.axes[:3]]
+    for left, right in itertools.pairwise(tops):
+        assert left.x1 <= right.x0, "panel titles overlap"
+    hidden = {text.get_text() for text in figure.axes[0].texts}
+    assert "h1" not in hidden, "16 crowded hidden units are left unnamed"
+    assert names[0] in hidden
+    boundary = figure.axes[2]
+    assert boundary.get_position().width > 0.15, "the boundary panel is not squashed"
+
+
+def test_picture_format_follows_the_suffix(tmp_path):
+    assert picture_format(tmp_path / "x.PDF") == "pdf"
+    with pytest.raises(gn.ConfigurationError, match=r"ending in one of .*\.png.*\.svg"):
+        picture_format("x.xyz")
+
+
+def test_save_figure_is_atomic(tmp_path):
+    target = tmp_path / "old.png"
+    target.write_bytes(b"old")
+    with pytest.raises(gn.ConfigurationError):
+        save_figure(plot_network(tutorial_net()), tmp_path / "old.xyz")
+    save_figure(plot_network(tutorial_net()), target)
+    assert target.read_bytes().startswith(b"\x89PNG")
+    assert [path.name for path in tmp_path.iterdir()] == ["old.png"]  # no temporary file left
 
 
 def test_boundary_for_several_outputs_renders(tmp_path):
@@ -157,8 +255,8 @@ def test_boundary_for_several_outputs_renders(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"inputs": (0, 0)}, "expected two different inputs between 0 and 2"),
-        ({"inputs": (0, 3)}, "expected two different inputs between 0 and 2"),
+        ({"inputs": (0, 0)}, "expected two different inputs between 1 and 3 .*, got 1 and 1"),
+        ({"inputs": (0, 3)}, "expected two different inputs between 1 and 3 .*, got 1 and 4"),
         ({"fixed": [1.0, 2.0]}, "expected 3 fixed values, got 2"),
     ],
     ids=["same-input", "out-of-range", "short-fixed"],
@@ -176,7 +274,7 @@ def test_boundary_needs_two_inputs():
 
 def test_save_figure_reports_unwritable_paths(tmp_path):
     ax = plot_network(tutorial_net())
-    with pytest.raises(gn.OutputError, match="cannot write"):
+    with pytest.raises(gn.OutputError, match=r"directory .* does not exist; create it first"):
         save_figure(ax, tmp_path / "missing" / "network.png")
 
 

@@ -2,8 +2,8 @@
 
 ``animate`` trains a network while keeping its weights at chosen iterations, then draws one frame
 per kept state (the diagram beside the decision boundary) and writes them as a GIF with
-matplotlib's Pillow writer; ``write_animation`` does the drawing for states kept by any run. matplotlib and Pillow are optional extras
-(``pip install 'glassnet[plot]'``), imported only here.
+matplotlib's Pillow writer; ``write_animation`` does the drawing for states kept by any run.
+matplotlib and Pillow are optional extras (``pip install 'glassnet[plot]'``), imported only here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from glassnet.errors import ConfigurationError, OutputError
-from glassnet.plotting import INSTALL_HINT, plot_boundary, plot_network
+from glassnet.plotting import INSTALL_HINT, Units, plot_boundary, plot_network
 
 if TYPE_CHECKING:
     from glassnet.network import Network
@@ -100,6 +100,9 @@ def write_animation(
     losses: Sequence[float] = (),
     fps: int = 8,
     names: Sequence[str] | None = None,
+    input_units: Units | None = None,
+    output_units: Units | None = None,
+    output_names: Sequence[str] | None = None,
 ) -> None:
     """Write a GIF with one frame per kept state of ``net``: its diagram beside its answers.
 
@@ -117,6 +120,8 @@ def write_animation(
     fps : int, default=8
     names : sequence of str, optional
         Input names, for the diagram and the boundary's axes.
+    input_units, output_units, output_names : optional
+        Show the boundary in a table's units and name the outputs, as ``plot_boundary`` does.
 
     Raises
     ------
@@ -135,7 +140,19 @@ def write_animation(
             scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
             for epoch, weights in sorted(kept.items()):
                 loss = losses[epoch - 1] if 0 < epoch <= len(losses) else None
-                _draw(figure, net, weights, X, Y, epoch, loss, scale, names)
+                _draw(
+                    figure,
+                    net,
+                    weights,
+                    (X, Y),
+                    (epoch, loss, scale),
+                    names,
+                    {
+                        "input_units": input_units,
+                        "output_units": output_units,
+                        "output_names": output_names,
+                    },
+                )
                 writer.grab_frame()
     except OSError as error:
         raise OutputError(f"cannot write {os.fspath(path)}: {error}") from None
@@ -156,20 +173,19 @@ def _draw(
     figure: Any,
     net: Network,
     weights: list[Any],
-    X: Any,
-    Y: Any,
-    epoch: int,
-    loss: float | None,
-    scale: float,
+    data: tuple[Any, Any],
+    frame: tuple[int, float | None, float],
     names: Sequence[str] | None,
+    units: dict[str, Any],
 ) -> None:
+    (X, Y), (epoch, loss, scale) = data, frame
     figure.clear()
     left = figure.add_axes((0.01, 0.02, 0.44, 0.86))
     right = figure.add_axes((0.52, 0.1, 0.46, 0.78))
     net.set_weights(weights)
-    plot_network(net, ax=left, scale=scale, names=names)
+    plot_network(net, ax=left, scale=scale, names=names, output_names=units["output_names"])
     if net.n_inputs >= 2:
-        plot_boundary(net, X, Y, ax=right, resolution=80, names=names)
+        plot_boundary(net, X, Y, ax=right, resolution=80, names=names, **units)
     else:
         right.axis("off")
     shown = "" if loss is None else f", loss {loss:.4g}"

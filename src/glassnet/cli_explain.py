@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,12 +21,14 @@ import numpy as np
 
 from glassnet._types import Array
 from glassnet.data import MISSING, NUMBER, Table, parse_table, read_table
-from glassnet.errors import ConfigurationError, GlassnetError, OutputError, TableFormatError
+from glassnet.errors import ConfigurationError, TableFormatError
 from glassnet.explain import Explanation, describe_origin
 from glassnet.recorders import (
     TrainingRecorder,
     input_names,
+    input_units,
     output_names,
+    output_units,
     prediction_notes,
     table_notes,
 )
@@ -96,16 +97,27 @@ def load_problem(source: str | None, sep: str | None = None, header: bool | None
     )
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+def _whole(text: str, least: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"expected a number >= {least}, got {value}")
     return value
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1)
+
+
+def _count(text: str) -> int:
+    return _whole(text, 0)
 
 
 def _add_explain_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--steps", type=int, default=1, help="iterations to show number by number (default 1)"
+        "--steps", type=_count, default=1, help="iterations to show number by number (default 1)"
     )
     parser.add_argument(
         "--every", type=_positive, help="a one-line summary every N iterations (default: 10 in all)"
@@ -230,7 +242,7 @@ def add_solve_options(solve: argparse.ArgumentParser) -> None:
 def solve_recorder(args: argparse.Namespace) -> TrainingRecorder:
     """Return the recorder that watches ``solve``'s training for ``--explain`` and ``--plot``."""
     if args.plot:
-        _writable(args.plot)
+        _picture_path(args.plot)
     return TrainingRecorder(steps=args.steps if args.explain else 0, every=args.every)
 
 
@@ -254,6 +266,8 @@ def finish_solve(
                 recorder.Y,
                 names=input_names(model),
                 output_names=output_names(model),
+                input_units=input_units(model),
+                output_units=output_units(model),
             )
             save_figure(figure, args.plot)
     if not args.explain:
@@ -276,11 +290,20 @@ def _story(recorder: TrainingRecorder, model: TableModel, table: Table) -> Expla
     )
 
 
-def _writable(path: str) -> str:
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise OutputError(f"cannot write {path}: no folder {folder}")
-    return path
+def _writable(path: str) -> None:
+    """Fail before training when ``path`` clearly cannot be written, as the other commands do."""
+    from glassnet.cli import _check_writable
+
+    _check_writable(path)
+
+
+def _picture_path(path: str) -> None:
+    """Check a picture's folder and format (its suffix) before any training."""
+    _writable(path)
+    with _extras():
+        from glassnet.plotting import picture_format
+
+        picture_format(path)
 
 
 def _train(
@@ -289,6 +312,10 @@ def _train(
     """Read the table and train the table model solve would, watched by ``recorder``."""
     from glassnet.cli import _fit, _read
 
+    if args.epochs == 0:
+        raise ConfigurationError(
+            f"expected --epochs >= 1: glassnet {args.command} shows training, got 0"
+        )
     table = _read(source, args)
     model = _fit(table, args, recorder)
     assert model.history_ is not None
@@ -300,8 +327,8 @@ def _explain(args: argparse.Namespace) -> int:
     table, model, _ = _train(args, args.table, recorder)
     story = _story(recorder, model, table)
     if args.json:
-        json.dump(story.to_dict(), sys.stdout)
-        print()
+        document = {"command": "explain", **story.to_dict()}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         print(story.narrate(digits=args.digits, max_examples=args.max_examples), end="")
     return 0
@@ -312,7 +339,7 @@ def _is_model(path: str) -> bool:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    _writable(args.output)
+    _picture_path(args.output)
     with _extras():
         if args.source is not None and _is_model(args.source):
             ax = _draw_model(args)
@@ -335,9 +362,7 @@ def _draw_table(args: argparse.Namespace) -> Any:
     if args.kind == "loss":
         return plotting.plot_loss(history, loss_name=net.loss.name)
     if args.kind == "boundary":
-        return plotting.plot_boundary(
-            net, recorder.X, recorder.Y, inputs=_inputs(args, net.n_inputs), names=names
-        )
+        return _table_boundary(args, model, recorder.X, recorder.Y)
     if args.kind == "network":
         return plotting.plot_network(net, names=names, output_names=output_names(model))
     assert recorder.weights is not None
@@ -367,7 +392,23 @@ def _draw_model(args: argparse.Namespace) -> Any:
         problem = load_problem(args.data, sep=args.sep, header=args.header)
         return plotting.plot_boundary(net, problem.X, problem.y, inputs=inputs)
     X, Y = model.encode(read_table(args.data, sep=args.sep, header=args.header))
-    return plotting.plot_boundary(net, X, Y, inputs=inputs, names=input_names(model))
+    return _table_boundary(args, model, X, Y)
+
+
+def _table_boundary(args: argparse.Namespace, model: TableModel, X: Array, Y: Array) -> Any:
+    """A table model's answers over two of its inputs, in the table's own units."""
+    from glassnet import plotting
+
+    return plotting.plot_boundary(
+        model.net_,
+        X,
+        Y,
+        inputs=_inputs(args, model.net_.n_inputs),
+        names=input_names(model),
+        input_units=input_units(model),
+        output_units=output_units(model),
+        output_names=output_names(model),
+    )
 
 
 def _no_history(args: argparse.Namespace, model: TableModel | None) -> str:
@@ -384,10 +425,10 @@ def _no_history(args: argparse.Namespace, model: TableModel | None) -> str:
 
 def _inputs(args: argparse.Namespace, n_inputs: int) -> tuple[int, int]:
     i, j = args.inputs[0] - 1, args.inputs[1] - 1
-    if max(i, j) >= n_inputs:
+    if max(i, j) >= n_inputs or i == j:
         raise ConfigurationError(
-            f"expected --inputs between 1 and {n_inputs} (the network's inputs), got "
-            f"{args.inputs[0]} {args.inputs[1]}"
+            f"expected --inputs as two different numbers between 1 and {n_inputs} (the "
+            f"network's inputs), got {args.inputs[0]} {args.inputs[1]}"
         )
     return i, j
 
@@ -408,6 +449,9 @@ def _animate(args: argparse.Namespace) -> int:
             history.loss,
             fps=args.fps,
             names=input_names(model),
+            input_units=input_units(model),
+            output_units=output_units(model),
+            output_names=output_names(model),
         )
     if not args.quiet:
         print(f"wrote {args.output}", file=sys.stderr)
@@ -419,5 +463,5 @@ def _extras() -> Iterator[None]:
     """Report a missing optional extra (matplotlib, Pillow) as one line, not a traceback."""
     try:
         yield
-    except ImportError as error:
-        raise GlassnetError(str(error)) from None
+    except ImportError as error:  # a usage matter, as for the onnx and torch extras: exit 2
+        raise ConfigurationError(str(error)) from None

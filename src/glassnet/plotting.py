@@ -8,14 +8,18 @@ made without pyplot, so the Agg renderer is used and no GUI backend is touched.
 
 from __future__ import annotations
 
+import io
 import os
+import textwrap
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from glassnet._atomic import write_atomically
 from glassnet._types import Array
-from glassnet.errors import ConfigurationError, OutputError
+from glassnet.errors import ConfigurationError
 from glassnet.narrate import unit_names
 
 if TYPE_CHECKING:
@@ -25,11 +29,13 @@ if TYPE_CHECKING:
 __all__ = [
     "WeightRecorder",
     "new_axes",
+    "picture_format",
     "plot_boundary",
     "plot_loss",
     "plot_network",
     "plot_overview",
     "plot_weights",
+    "render_figure",
     "save_figure",
 ]
 
@@ -53,19 +59,73 @@ def new_axes(ax: Any = None, size: tuple[float, float] = (6.4, 4.8)) -> Any:
     return figure.add_subplot()
 
 
-def save_figure(figure: Any, path: str | os.PathLike[str], dpi: int = 100) -> None:
-    """Write ``figure`` (or the figure of an Axes) to ``path``; the format follows the suffix.
+def picture_format(path: str | os.PathLike[str]) -> str:
+    """Return the picture format that ``path``'s suffix names (png without a suffix).
 
     Raises
     ------
+    ConfigurationError
+        For a suffix matplotlib cannot write; the message lists the ones it can.
+
+    Examples
+    --------
+    >>> picture_format("loss.SVG"), picture_format("loss")
+    ('svg', 'png')
+    """
+    suffix = os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+    if not suffix:
+        return "png"
+    _figure_class()
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    supported = sorted(FigureCanvasBase.get_supported_filetypes())
+    if suffix not in supported:
+        raise ConfigurationError(
+            f"expected a picture file ending in one of {', '.join('.' + s for s in supported)}; "
+            f"got {os.fspath(path)!r}"
+        )
+    return suffix
+
+
+def render_figure(figure: Any, format: str = "png", dpi: int = 100) -> bytes:
+    """Return ``figure`` (or the figure of an Axes) drawn as the bytes of a ``format`` file.
+
+    A constrained layout that finds no room (very long labels) falls back to the figure's plain
+    layout instead of warning.
+    """
+    figure = getattr(figure, "figure", figure)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure.savefig(buffer, format=format, dpi=dpi)
+    collapsed = [w for w in caught if "constrained_layout not applied" in str(w.message)]
+    if collapsed:
+        figure.set_layout_engine("none")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=format, dpi=dpi)
+    for warning in caught:
+        if warning not in collapsed:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return buffer.getvalue()
+
+
+def save_figure(figure: Any, path: str | os.PathLike[str], dpi: int = 100) -> None:
+    """Write ``figure`` (or the figure of an Axes) to ``path``; the format follows the suffix.
+
+    The picture is drawn in memory first and written atomically, so a failed write leaves any
+    file already at ``path`` unchanged.
+
+    Raises
+    ------
+    ConfigurationError
+        When the suffix names no picture format matplotlib writes.
     OutputError
         When the file cannot be written.
     """
-    figure = getattr(figure, "figure", figure)
-    try:
-        figure.savefig(os.fspath(path), dpi=dpi)
-    except (OSError, ValueError) as error:
-        raise OutputError(f"cannot write {os.fspath(path)}: {error}") from None
+    data = render_figure(figure, picture_format(path), dpi)
+    write_atomically(path, data)
 
 
 def plot_loss(
@@ -127,6 +187,25 @@ def _grid_inputs(
     return xs, ys, rows, base
 
 
+Units = Sequence[tuple[float, float]]  # (mean, scale) per column: shown = value * scale + mean
+
+
+def _affine(units: Units | None, size: int, what: str) -> tuple[Array, Array]:
+    """Return the ``mean`` and ``scale`` vectors of ``units`` (0 and 1 when None)."""
+    if units is None:
+        return np.zeros(size), np.ones(size)
+    pairs = np.asarray(units, dtype=float).reshape(-1, 2)
+    if pairs.shape[0] != size:
+        raise ConfigurationError(f"expected {size} {what} units, got {pairs.shape[0]}")
+    return pairs[:, 0], pairs[:, 1]
+
+
+def _wrap_note(ax: Any, text: str, fontsize: float = 10) -> str:
+    """Wrap ``text`` to about the width of ``ax`` (its position before any layout)."""
+    width = ax.get_position().width * ax.figure.get_figwidth() * 72  # points
+    return "\n".join(textwrap.wrap(text, max(20, int(width / (0.5 * fontsize)))))
+
+
 def plot_boundary(
     net: Network,
     X: Any,
@@ -136,30 +215,41 @@ def plot_boundary(
     fixed: Sequence[float] | None = None,
     resolution: int = 200,
     names: Sequence[str] | None = None,
+    input_units: Units | None = None,
+    output_units: Units | None = None,
+    output_names: Sequence[str] | None = None,
 ) -> Any:
     """Shade what the network answers over the input plane, with the training points on top.
 
-    For one output the shade is the output itself and a black line marks where it crosses 0.5
-    (sigmoid outputs): the decision boundary. For several outputs each region takes the colour of
-    the largest output. With more than two inputs, ``inputs`` picks the two drawn and the others
-    are held at ``fixed`` (default: their medians), which the plot states.
+    For one output the shade is the output itself and, for a sigmoid output, a black line marks
+    where it crosses 0.5: the decision boundary. For softmax outputs each region takes the colour
+    of the most probable class, named in a legend. With more than two inputs, ``inputs`` picks the
+    two drawn and the others are held at ``fixed`` (default: their medians), which the plot states
+    under the horizontal axis.
 
     Parameters
     ----------
     net : Network
     X : array-like of shape (n_samples, n_inputs)
-        The training inputs, drawn as points; they also set the plotted range.
+        The training inputs (as the network sees them), drawn as points; they also set the range.
     y : array-like, optional
-        Targets, which colour the points.
+        Targets (as the network learns them), which colour the points.
     ax : matplotlib Axes, optional
     inputs : (int, int), default=(0, 1)
         0-based columns on the horizontal and vertical axes.
     fixed : sequence of float, optional
-        A value for every input; the two drawn ones are ignored.
+        A value for every input, as the network sees it; the two drawn ones are ignored.
     resolution : int, default=200
         Grid points per side.
     names : sequence of str, optional
         Input names (default x1, x2, ...).
+    input_units : sequence of (mean, scale), optional
+        One pair per input: axes, points and fixed values are shown as ``x * scale + mean``, in
+        a table's own units when the network sees standardized columns.
+    output_units : sequence of (mean, scale), optional
+        One pair per output: answers and targets are shown as ``out * scale + mean``.
+    output_names : sequence of str, optional
+        The classes of softmax outputs (for the legend), else the outputs' names.
 
     Returns
     -------
@@ -170,61 +260,93 @@ def plot_boundary(
         raise ConfigurationError(f"expected a network with 2 or more inputs, got {net.n_inputs}")
     i, j = inputs
     if i == j or not (0 <= i < net.n_inputs and 0 <= j < net.n_inputs):
+        shown = (inputs[0] + 1, inputs[1] + 1)
         raise ConfigurationError(
-            f"expected two different inputs between 0 and {net.n_inputs - 1}, got {inputs!r}"
+            f"expected two different inputs between 1 and {net.n_inputs} (counted from 1), "
+            f"got {shown[0]} and {shown[1]}"
         )
     names = list(names) if names is not None else unit_names([net.n_inputs, 1])[0]
+    if output_names is not None and len(output_names) != net.n_outputs:
+        raise ConfigurationError(f"expected {net.n_outputs} output names, got {len(output_names)}")
+    in_mean, in_scale = _affine(input_units, net.n_inputs, "input")
+    out_mean, out_scale = _affine(output_units, net.n_outputs, "output")
     ax = new_axes(ax)
     xs, ys, rows, base = _grid_inputs(X, (i, j), fixed, resolution)
-    out = net.predict(rows)  # (r², n_outputs)
+    shown_xs, shown_ys = xs * in_scale[i] + in_mean[i], ys * in_scale[j] + in_mean[j]
+    out = net.predict(rows) * out_scale + out_mean  # (r², n_outputs)
+    Y = None if y is None else net.check_y(y, X.shape[0]) * out_scale + out_mean
+    points = X[:, [i, j]] * in_scale[[i, j]] + in_mean[[i, j]]  # (n, 2)
     shape = (ys.size, xs.size)
-    sigmoid = net.layers[-1].activation.name == "sigmoid"
-    if net.n_outputs == 1:
-        levels = np.linspace(0, 1, 22) if sigmoid else 20  # 0.5 mid-band: flat 0.5 is one colour
-        shade = ax.contourf(xs, ys, out[:, 0].reshape(shape), levels=levels, cmap="coolwarm")
-        ticks = np.linspace(0, 1, 5) if sigmoid else None
-        ax.figure.colorbar(shade, ax=ax, label="network output", ticks=ticks)
-        # A line only where the answer really changes side, not across a flat 0.5 ± rounding.
-        if sigmoid and out.min() < 0.5 < out.max() and np.ptp(out) > 0.01:
-            ax.contour(xs, ys, out[:, 0].reshape(shape), levels=[0.5], colors="black")
+    activation = net.layers[-1].activation.name
+    if activation == "softmax" and net.n_outputs > 1:
+        classes = (
+            list(output_names) if output_names else [f"out{k + 1}" for k in range(net.n_outputs)]
+        )
+        _draw_classes(ax, shown_xs, shown_ys, out.argmax(axis=1).reshape(shape), points, Y, classes)
     else:
-        classes = out.argmax(axis=1).reshape(shape)
-        ax.contourf(
-            xs, ys, classes, levels=np.arange(net.n_outputs + 1) - 0.5, cmap="tab10", alpha=0.5
-        )
-    _draw_points(ax, net, X, y, (i, j))
-    ax.set_xlabel(names[i])
+        label = "network output"
+        if output_names is not None:
+            label = (
+                f"{output_names[0]} (probability of 1)"
+                if activation == "sigmoid"
+                else output_names[0]
+            )
+        if net.n_outputs > 1:
+            label += " (the first output)"
+        _draw_shade(ax, shown_xs, shown_ys, out[:, 0].reshape(shape), points, Y, activation, label)
     ax.set_ylabel(names[j])
-    ax.set_title("What the network answers (decision boundary)")
-    others = [f"{names[k]} = {base[k]:g}" for k in range(net.n_inputs) if k not in (i, j)]
+    ax.set_title("What the network answers")
+    others = [
+        f"{names[k]} = {base[k] * in_scale[k] + in_mean[k]:.4g}"
+        for k in range(net.n_inputs)
+        if k not in (i, j)
+    ]
+    xlabel = names[i]
     if others:
-        ax.text(
-            0.01,
-            0.01,
-            "other inputs fixed: " + ", ".join(others),
-            transform=ax.transAxes,
-            fontsize=9,
-            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
-        )
+        how = "at their medians" if fixed is None else "at"
+        note = f"(other inputs fixed {how}: {', '.join(others)})"
+        xlabel += "\n" + _wrap_note(ax, note)
+    ax.set_xlabel(xlabel)
     return ax
 
 
-def _draw_points(ax: Any, net: Network, X: Array, y: Any, inputs: tuple[int, int]) -> None:
-    i, j = inputs
-    if y is None:
-        ax.scatter(X[:, i], X[:, j], c="white", edgecolors="black", s=60, zorder=3)
-        return
-    Y = net.check_y(y, X.shape[0])
+def _draw_shade(
+    ax: Any,
+    xs: Array,
+    ys: Array,
+    Z: Array,
+    points: Array,
+    Y: Array | None,
+    activation: str,
+    label: str,
+) -> None:
+    """One output: a colour scale shared by the shade and the points, 0.5 line for sigmoids."""
+    sigmoid = activation == "sigmoid"
+    if sigmoid:
+        levels = np.linspace(0, 1, 22)  # 0.5 mid-band: flat 0.5 is one colour
+    else:
+        low, high = float(Z.min()), float(Z.max())
+        if Y is not None:
+            low, high = min(low, float(Y[:, 0].min())), max(high, float(Y[:, 0].max()))
+        levels = np.linspace(low, high if high > low else low + 1, 21)
+    shade = ax.contourf(xs, ys, Z, levels=levels, cmap="coolwarm")
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = np.linspace(0, 1, 5) if sigmoid else MaxNLocator(6)
+    ax.figure.colorbar(shade, ax=ax, label=label, ticks=ticks)
+    # A line only where the answer really changes side, not across a flat 0.5 ± rounding.
+    if sigmoid and Z.min() < 0.5 < Z.max() and np.ptp(Z) > 0.01:
+        ax.contour(xs, ys, Z, levels=[0.5], colors="black")
     style = {"edgecolors": "black", "s": 90, "zorder": 3}
-    if net.n_outputs > 1:
-        ax.scatter(X[:, i], X[:, j], c=Y.argmax(axis=1), cmap="tab10", vmin=-0.5, vmax=9.5, **style)
-    elif Y.min() >= 0 and Y.max() <= 1:  # two classes: shape and colour both tell them apart
+    if Y is None:
+        ax.scatter(points[:, 0], points[:, 1], c="white", edgecolors="black", s=60, zorder=3)
+    elif sigmoid and Y.min() >= 0 and Y.max() <= 1:  # two classes: shape and colour tell them
         for high, marker in ((False, "o"), (True, "^")):
             mask = (Y[:, 0] >= 0.5) == high
             if mask.any():
                 ax.scatter(
-                    X[mask, i],
-                    X[mask, j],
+                    points[mask, 0],
+                    points[mask, 1],
                     c=Y[mask, 0],
                     cmap="coolwarm",
                     vmin=0,
@@ -235,7 +357,59 @@ def _draw_points(ax: Any, net: Network, X: Array, y: Any, inputs: tuple[int, int
                 )
         ax.legend(loc="upper right", fontsize=9)
     else:
-        ax.scatter(X[:, i], X[:, j], c=Y[:, 0], cmap="coolwarm", **style)
+        ax.scatter(
+            points[:, 0],
+            points[:, 1],
+            c=Y[:, 0],
+            cmap="coolwarm",
+            vmin=levels[0],
+            vmax=levels[-1],
+            **style,
+        )
+
+
+def _draw_classes(
+    ax: Any,
+    xs: Array,
+    ys: Array,
+    winners: Array,
+    points: Array,
+    Y: Array | None,
+    classes: list[str],
+) -> None:
+    """Softmax outputs: each region in its most probable class's colour, a legend naming them."""
+    from matplotlib import colormaps
+    from matplotlib.patches import Patch
+
+    palette = colormaps["tab10"]
+    colours = [palette(k % 10) for k in range(len(classes))]
+    ax.contourf(
+        xs, ys, winners, levels=np.arange(len(classes) + 1) - 0.5, colors=colours, alpha=0.45
+    )
+    if Y is None:
+        ax.scatter(points[:, 0], points[:, 1], c="white", edgecolors="black", s=60, zorder=3)
+    else:
+        ax.scatter(
+            points[:, 0],
+            points[:, 1],
+            c=[colours[k] for k in Y.argmax(axis=1)],
+            edgecolors="black",
+            s=70,
+            zorder=3,
+        )
+    handles = [
+        Patch(facecolor=colour, edgecolor="black", label=name)
+        for colour, name in zip(colours, classes, strict=True)
+    ]
+    ax.legend(
+        handles=handles,
+        title="answer (shade) and\ntarget (points)",
+        fontsize=9,
+        title_fontsize=9,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0,
+    )
 
 
 GAP = 2.5  # horizontal distance between columns of neurons; they are 1 apart vertically
@@ -261,7 +435,8 @@ def plot_network(
     weights), and each neuron's bias, if any, below it. ``scale`` is the weight size drawn
     widest (default: the largest weight), so that frames of an animation compare. ``names``
     and ``output_names`` (a table's columns or classes, say) are written beside the input and
-    output neurons, which keep their short names (x1, out) inside.
+    output neurons. Neurons keep their short names (x1, h1, out) inside while there is room;
+    in a crowded column the names are left out rather than drawn over each other.
 
     Returns
     -------
@@ -271,11 +446,22 @@ def plot_network(
     units = unit_names(sizes)
     heights = _layout(sizes)
     ax = new_axes(ax, size=(6.4, 4.8))
-    from matplotlib.patches import Circle
-
     largest = scale or max(float(np.abs(layer.weights).max()) for layer in net.layers) or 1.0
     n_weights = sum(layer.weights.size for layer in net.layers)
     labels = n_weights <= 24 if labels is None else labels
+    # Sizes in points, from the room the Axes has before layout: a neuron is at most 28 points
+    # wide and takes at most 70% of the distance to its neighbours.
+    box = ax.get_position()
+    width_pt = box.width * ax.figure.get_figwidth() * 72
+    height_pt = box.height * ax.figure.get_figheight() * 72 * 0.85  # room for the titles
+    spacing = height_pt / (max(sizes) + 0.6)  # points between neighbours in a column
+    diameter = min(28.0, 0.7 * spacing, 0.3 * width_pt / len(sizes))
+    unit_font = min(10.0, 0.42 * diameter)
+    inside = unit_font >= 6.5  # smaller names cannot be read; leave them out
+    side_font = max(5.0, min(9.0, 0.75 * spacing))
+    if not inside:  # the input and output neurons are named beside them instead
+        names = units[0] if names is None else names
+        output_names = units[-1] if output_names is None else output_names
     for k, layer in enumerate(net.layers):
         for a in range(layer.n_in):
             for b in range(layer.n_out):
@@ -304,46 +490,94 @@ def plot_network(
                     )
     for k, column in enumerate(heights):
         owner = net.layers[k - 1] if k > 0 else None
+        ax.scatter(
+            np.full(column.size, GAP * k),
+            column,
+            s=diameter**2,
+            facecolors="white",
+            edgecolors="black",
+            zorder=2,
+        )
         for m, height in enumerate(column):
-            ax.add_patch(
-                Circle((GAP * k, height), 0.25, facecolor="white", edgecolor="black", zorder=2)
-            )
-            ax.text(GAP * k, height, units[k][m], ha="center", va="center", fontsize=10, zorder=3)
-            if owner is not None and owner.bias is not None and labels:
+            if inside:
                 ax.text(
                     GAP * k,
-                    height - 0.33,
+                    height,
+                    units[k][m],
+                    ha="center",
+                    va="center",
+                    fontsize=unit_font,
+                    zorder=3,
+                )
+            if owner is not None and owner.bias is not None and labels:
+                ax.annotate(
                     f"bias {owner.bias[m]:.3g}",
+                    (GAP * k, height),
+                    xytext=(0, -diameter / 2 - 1),
+                    textcoords="offset points",
                     ha="center",
                     va="top",
                     fontsize=8,
                     zorder=4,
                 )
         title = "inputs" if owner is None else owner.activation.name
-        ax.text(GAP * k, max(sizes) / 2 + 0.1, title, ha="center", va="bottom", fontsize=11)
-    left = _side_names(ax, names, sizes[0], heights[0], 0.0, "right")
-    right = _side_names(ax, output_names, sizes[-1], heights[-1], GAP * (len(sizes) - 1), "left")
-    ax.set_xlim(-0.5 - left, GAP * (len(sizes) - 1) + 0.5 + right)
-    ax.set_ylim(-max(sizes) / 2 - 0.3, max(sizes) / 2 + 0.5)
-    ax.set_aspect("equal")
+        ax.annotate(
+            title,
+            (GAP * k, (max(sizes) - 1) / 2),
+            xytext=(0, diameter / 2 + 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=10,
+        )
+    gap = diameter / 2 + 3  # points between a neuron's edge and its name
+    left = _side_names(ax, names, sizes[0], heights[0], 0.0, "right", side_font, gap)
+    right = _side_names(
+        ax, output_names, sizes[-1], heights[-1], GAP * (len(sizes) - 1), "left", side_font, gap
+    )
+    # Room for the names, in data units: ``base`` units span what is left of the width.
+    base = GAP * (len(sizes) - 1) + 2 * 0.5
+    per_point = base / max(width_pt - left - right, 0.3 * width_pt)
+    ax.set_xlim(-0.5 - left * per_point, GAP * (len(sizes) - 1) + 0.5 + right * per_point)
+    # One unit is ``spacing`` points high: room for a neuron's half, the column titles above
+    # and the bias values below.
+    top = (max(sizes) - 1) / 2 + (diameter / 2 + 18) / spacing
+    below = (diameter / 2 + (12 if labels else 2)) / spacing
+    ax.set_ylim(-(max(sizes) - 1) / 2 - below, top)
     ax.axis("off")
-    ax.set_title("The network (blue: positive weight, red: negative; wider: larger)", fontsize=10)
+    ax.set_title("The network\nblue: positive weight, red: negative; wider: larger", fontsize=10)
     return ax
 
 
 def _side_names(
-    ax: Any, names: Sequence[str] | None, size: int, heights: Array, x: float, side: str
+    ax: Any,
+    names: Sequence[str] | None,
+    size: int,
+    heights: Array,
+    x: float,
+    side: str,
+    fontsize: float,
+    gap: float,
 ) -> float:
-    """Write ``names`` beside a column of neurons; return the room they take (in data units)."""
+    """Write ``names`` beside a column of neurons; return the room they take, in points."""
     if names is None:
         return 0.0
     if len(names) != size:
         raise ConfigurationError(f"expected {size} names, got {len(names)}")
-    offset = -0.32 if side == "right" else 0.32
+    offset = -gap if side == "right" else gap
     for name, height in zip(names, heights, strict=True):
-        ax.text(x + offset, height, name, ha=side, va="center", fontsize=9, zorder=4)
-    # About 0.11 units a character at this font size on the default figure.
-    return 0.1 + 0.11 * max(len(name) for name in names)
+        ax.annotate(
+            name,
+            (x, height),
+            xytext=(offset, 0),
+            textcoords="offset points",
+            ha=side,
+            va="center",
+            fontsize=fontsize,
+            zorder=4,
+        )
+    # About 0.6 of the font size per character.
+    return gap + 0.6 * fontsize * max(len(name) for name in names)
 
 
 class WeightRecorder:
@@ -420,10 +654,14 @@ def plot_overview(
     y: Any = None,
     names: Sequence[str] | None = None,
     output_names: Sequence[str] | None = None,
+    input_units: Units | None = None,
+    output_units: Units | None = None,
 ) -> Any:
     """Draw the network, its loss curve and (for 2 or more inputs) its answers side by side.
 
-    ``names`` and ``output_names`` label the inputs and outputs, as in ``plot_network``.
+    ``names`` and ``output_names`` label the inputs and outputs, as in ``plot_network``;
+    ``input_units`` and ``output_units`` show the answers in a table's units, as in
+    ``plot_boundary``.
 
     Returns
     -------
@@ -435,5 +673,14 @@ def plot_overview(
     plot_network(net, ax=panels[0], names=names, output_names=output_names)
     plot_loss(history, ax=panels[1], loss_name=net.loss.name)
     if net.n_inputs >= 2:
-        plot_boundary(net, X, y, ax=panels[2], names=names)
+        plot_boundary(
+            net,
+            X,
+            y,
+            ax=panels[2],
+            names=names,
+            input_units=input_units,
+            output_units=output_units,
+            output_names=output_names,
+        )
     return figure

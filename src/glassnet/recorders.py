@@ -25,6 +25,7 @@ from glassnet.explain import (
     predict_steps,
     trace,
 )
+from glassnet.recipes import REGRESSION
 
 if TYPE_CHECKING:
     from glassnet.data.table import Table
@@ -33,7 +34,15 @@ if TYPE_CHECKING:
     from glassnet.tables import TableModel
     from glassnet.training import History
 
-__all__ = ["TrainingRecorder", "input_names", "output_names", "prediction_notes", "table_notes"]
+__all__ = [
+    "TrainingRecorder",
+    "input_names",
+    "input_units",
+    "output_names",
+    "output_units",
+    "prediction_notes",
+    "table_notes",
+]
 
 
 class TrainingRecorder:
@@ -237,6 +246,30 @@ def output_names(model: TableModel) -> list[str]:
     if model.classes_ is not None:
         return list(model.classes_)
     return [str(spec["name"]) for spec in model.outputs_]
+
+
+def input_units(model: TableModel) -> list[tuple[float, float]]:
+    """Return ``(mean, scale)`` per network input, to show it in the table's units.
+
+    A scaled column's value is ``x * scale + mean``; a one-hot input is shown as it is (0 or 1).
+    """
+    units: list[tuple[float, float]] = []
+    for spec in model.inputs_:
+        if spec["kind"] == LABEL:
+            units.extend((0.0, 1.0) for _ in spec["categories"])
+        else:
+            units.append((float(spec["mean"]), float(spec["scale"])))
+    return units
+
+
+def output_units(model: TableModel) -> list[tuple[float, float]] | None:
+    """Return ``(mean, scale)`` per network output of a regression model, else None.
+
+    Classifiers' outputs are probabilities already; regression answers are ``out * scale + mean``.
+    """
+    if model.task_ != REGRESSION:
+        return None
+    return [(float(spec["mean"]), float(spec["scale"])) for spec in model.outputs_]
 
 
 def _encoded(model: TableModel) -> bool:
