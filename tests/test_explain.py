@@ -295,3 +295,22 @@ def test_narrate_other_activations_and_losses(layers, loss, optimizer, y, phrase
     assert "Final weights, after 3 iterations" in text
     np.testing.assert_array_equal(story.predictions[0].output, net.predict([[1, 0]])[0])
     json.dumps(story.to_dict())
+
+
+def test_softmax_lines_show_the_whole_row_and_long_lines_wrap():
+    """softmax takes every weighted sum of its layer; 16 hidden units' numbers wrap at 100."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 4))
+    net = gn.Network(
+        [gn.Dense(4, 16, activation="tanh"), gn.Dense(16, 3, activation="softmax")], rng=0
+    )
+    story = explain(net, X, np.array([0, 1, 2, 0, 1, 2]), epochs=1, X_new=X[:1])
+    text = story.narrate()
+    Z = story.steps[0].layers[-1].Z[0]  # (3,)
+    A = story.steps[0].layers[-1].A[0]
+    row = ", ".join(f"{z:.6g}" for z in Z)
+    assert f"out3 = softmax({row})[3] = {A[2]:.6g}" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+    weights = next(line for line in text.splitlines() if "x1->h1 = " in line)
+    assert weights.endswith(";")  # the 16 weights of x1 go on over more lines
+    assert "softmax(" in text.split("Prediction for inputs")[1]

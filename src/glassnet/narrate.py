@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["narrate", "unit_names"]
 
+WIDTH = 100  # columns: prose and long lists of numbers wrap here
+
 _FORMULA = {
     "sigmoid": "sigmoid(z) = 1 / (1 + e^(-z)), a number between 0 and 1",
     "tanh": "tanh(z), a number between -1 and 1",
@@ -94,10 +96,28 @@ class _Narrator:
     def say(self, text: str = "", indent: int = 0) -> None:
         self.lines.append(" " * indent + text if text else "")
 
+    def listing(self, head: str, parts: list[str], sep: str, indent: int, tail: str = "") -> None:
+        """Say ``head``, ``parts`` joined by ``sep``, then ``tail``, wrapped at 100 columns.
+
+        Lines break only between parts; continuation lines line up under the first part.
+        """
+        pad = " " * indent
+        line, lines = pad + head, []
+        for k, part in enumerate(parts):
+            piece = part if k == 0 else sep + part
+            end = len(tail) if k == len(parts) - 1 else len(sep.rstrip())
+            if k > 0 and len(line) + len(piece) + end > WIDTH:
+                lines.append(line + sep.rstrip())
+                line = " " * (indent + len(head)) + part
+            else:
+                line += piece
+        lines.append(line + tail)
+        self.lines.extend(lines)
+
     def prose(self, text: str, indent: int = 0) -> None:
         """Say a sentence, wrapped to 100 columns (number lines are never wrapped)."""
         pad = " " * indent
-        self.lines.extend(textwrap.wrap(text, 100, initial_indent=pad, subsequent_indent=pad))
+        self.lines.extend(textwrap.wrap(text, WIDTH, initial_indent=pad, subsequent_indent=pad))
 
     def row(self, values: Array) -> str:
         return " ".join(self.num(v) for v in values)
@@ -134,14 +154,14 @@ class _Narrator:
                     f"{self.names[k][i]}->{self.names[k + 1][j]} = {self.num(W[i, j])}"
                     for j in range(W.shape[1])
                 ]
-                self.say(";  ".join(cells), indent + 2)
+                self.listing("", cells, ";  ", indent + 2)
             if layer["bias"]:
                 b = values[index]
                 index += 1
                 cells = [
                     f"bias of {self.names[k + 1][j]} = {self.num(b[j])}" for j in range(b.size)
                 ]
-                self.say(";  ".join(cells), indent + 2)
+                self.listing("", cells, ";  ", indent + 2)
 
     def optimizer_words(self) -> str:
         opt = self.story.network["optimizer"]
@@ -194,7 +214,8 @@ class _Narrator:
         )
         self.say(f"The output is {_FORMULA.get(ls.activation, ls.activation)}.", 4)
         for r in self.shown(ls.inputs.shape[0]):
-            self.say(f"example {r + 1}, inputs {self.row(ls.inputs[r])}:", 4)
+            values = [self.num(v) for v in ls.inputs[r]]
+            self.listing(f"example {r + 1}, inputs ", values, " ", 4, ":")
             for j, name in enumerate(names):
                 terms = [
                     f"{self.term(ls.inputs[r, i])} × {self.term(ls.weights[i, j])}"
@@ -202,11 +223,16 @@ class _Narrator:
                 ]
                 if ls.bias is not None:
                     terms.append(self.term(ls.bias[j]))
-                self.say(f"{name}: z = {' + '.join(terms)} = {self.num(ls.Z[r, j])}", 6)
-                self.say(f"{name} = {self.activated(ls.activation, ls.Z[r, j], ls.A[r, j])}", 6)
+                self.listing(f"{name}: z = ", terms, " + ", 6, f" = {self.num(ls.Z[r, j])}")
+                self.say(f"{name} = {self.activated(ls.activation, ls.Z[r], j, ls.A[r, j])}", 6)
         self.more(ls.inputs.shape[0], 4)
 
-    def activated(self, activation: str, z: float, a: float) -> str:
+    def activated(self, activation: str, Z: Array, j: int, a: float) -> str:
+        """The activation of unit ``j`` given its layer's weighted sums ``Z``, with its value."""
+        z = Z[j]
+        if activation == "softmax":  # it takes the whole layer: e^z_j / Σ e^z
+            row = ", ".join(self.num(value) for value in Z)
+            return f"softmax({row})[{j + 1}] = {self.num(a)}"
         if activation == "sigmoid":
             return f"1 / (1 + e^{self.term(-z)}) = {self.num(a)}"
         if activation == "identity":
@@ -296,7 +322,7 @@ class _Narrator:
                     for m in range(above.weights.shape[1])
                 ]
                 pad = " " * (len(name) + 2)
-                self.say(f"{name}: error = {' + '.join(terms)} = {self.num(-ls.dA[r, j])}", 6)
+                self.listing(f"{name}: error = ", terms, " + ", 6, f" = {self.num(-ls.dA[r, j])}")
                 if ls.slope is not None:
                     self.say(f"{pad}slope = {self.slope_text(ls, r, j)}", 6)
                 self.say(f"{pad}delta = {self.num(-ls.dZ[r, j])}", 6)
@@ -352,15 +378,15 @@ class _Narrator:
             terms = [
                 f"{self.term(x)} × {self.term(d)}" for x, d in zip(inputs, deltas, strict=True)
             ]
-            text = f"{' + '.join(terms)} = {self.num(total)}"
         else:
-            text = f"sum over {inputs.size} examples = {self.num(total)}"
+            terms = [f"sum over {inputs.size} examples"]
+        text = f" = {self.num(total)}"
         lr = self.story.network["optimizer"]["lr"]
         if self.plain_sgd() and lr != 1:
             text += f"; × {self.num(lr)} = {self.num(change)}"
         elif not self.plain_sgd():
             text += f"; change {self.num(change)}"
-        self.say(f"{label}: {text}", 4)
+        self.listing(f"{label}: ", terms, " + ", 4, text)
         pad = " " * (len(label) + 2)
         self.say(f"{pad}new = {self.num(old)} + {self.term(change)} = {self.num(new)}", 4)
 
@@ -425,8 +451,9 @@ class _Narrator:
                 if b is not None:
                     terms.append(self.term(b[j]))
                 z, a = prediction.Z[k][j], prediction.A[k][j]
-                self.say(f"{name}: z = {' + '.join(terms)} = {self.num(z)}", 2)
-                self.say(f"{name} = {self.activated(layer['activation'], z, a)}", 2)
+                self.listing(f"{name}: z = ", terms, " + ", 2, f" = {self.num(z)}")
+                activated = self.activated(layer["activation"], np.asarray(prediction.Z[k]), j, a)
+                self.say(f"{name} = {activated}", 2)
             values = prediction.A[k]
         answer = ", ".join(f"{v:.8f}" for v in prediction.output)
         self.say(f"The answer for {self.row(prediction.inputs)} is {answer}.", 2)
