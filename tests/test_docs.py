@@ -112,3 +112,22 @@ def test_docs_checker_catches_a_wrong_number(tmp_path, monkeypatch):
     page.write_text("```console\n$ glassnet solve\n0 0 1 0\n```\n")
     with pytest.raises(AssertionError, match="glassnet solve"):
         run_document(page)
+
+
+def test_the_animate_examples_run_on_the_shipped_table(tmp_path, monkeypatch):
+    """README and tutorial animate docs/xor.txt; the file is there and the command works."""
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    tutorial = (DOCS / "tutorial.md").read_text(encoding="utf-8")
+    commands = re.findall(r"glassnet animate \S+ --hidden 3 -o \S+?\.gif", readme + tutorial)
+    assert len(commands) >= 2
+    rows = (DOCS / "xor.txt").read_text(encoding="utf-8").split("\n")[1:5]
+    assert rows == ["0 0 0", "0 1 1", "1 0 1", "1 1 0"]
+    for command in commands:
+        argv = shlex.split(command)[1:]
+        table = argv[1] if argv[1].startswith("docs/") else "docs/" + argv[1]
+        assert (DOCS.parent / table).is_file(), command
+        argv[1] = str(DOCS.parent / table)
+        argv[-1] = str(tmp_path / argv[-1])
+        # fewer epochs and frames than written, to stay quick; the command is the same
+        assert main([*argv, "--epochs", "20", "--frames", "3", "-q"]) == 0, command
+        assert Path(argv[-1]).stat().st_size > 1000
