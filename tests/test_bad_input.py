@@ -18,6 +18,7 @@ from safetensors.numpy import save as safetensors_bytes
 
 from glassnet import io
 from glassnet.cli import main
+from glassnet.errors import OutputError
 
 GOOD = "a b y\n0 0 0\n0 1 1\n1 0 1\n1 1 ?\n"
 
@@ -209,3 +210,77 @@ def test_failing_train_leaves_the_old_model(folder, capsys):
     (folder / "bad.txt").write_text("a b y\n0 0 0\n0 x 1\n1 1 1\n")
     code, _ = run(folder, capsys, ["train", "{dir}/bad.txt", "-o", "{dir}/old.safetensors"])
     assert code == 65
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_save_and_unwritable_output_change_neither_file(folder, capsys):
+    argv = ["solve", "{dir}/good.txt", "--save", "{dir}/old.safetensors", "-o", "/proc/x"]
+    code, err = run(folder, capsys, [*argv, "--epochs", "5"])
+    assert code == 73
+    assert "cannot write /proc/x" in err
+
+
+def test_failing_second_write_leaves_the_first_file(folder, capsys, monkeypatch):
+    written = []
+    real = io.write_atomically
+
+    def refuse(path, data):  # the model (written first) succeeds, the table fails
+        if ".safetensors" in str(path):
+            written.append(path)
+            return real(path, data)
+        raise OutputError(f"cannot write {path}: disk full; any existing file there is unchanged")
+
+    monkeypatch.setattr(io, "write_atomically", refuse)
+    code, err = run(folder, capsys, ["solve", "{dir}/good.txt", *SOLVE_OVER, "--epochs", "5"])
+    assert code == 73
+    assert "disk full" in err
+    assert len(written) == 1  # the new model was written, beside the old one, then removed
+
+
+def test_save_and_output_must_differ(folder, capsys):
+    argv = ["solve", "{dir}/good.txt", "--save", "{dir}/out.txt", "-o", "{dir}/out.txt"]
+    code, err = run(folder, capsys, argv)
+    assert code == 2
+    assert "expected different files for --save and --output" in err
+
+
+@pytest.mark.parametrize(
+    ("table", "where"),
+    [
+        pytest.param("x,y\n1,1e300\n2,2e300\n3,?\n", "big.csv:2:2", id="output-1e300"),
+        pytest.param("x,y\n1e308,1\n2,2\n3,?\n", "big.csv:2:1", id="input-1e308"),
+        pytest.param("x,y\n1,1\n1e160,2\n3,?\n", "big.csv:3:1", id="input-1e160"),
+    ],
+)
+@pytest.mark.parametrize("extra", [[], ["--json"], ["--preset", "standard"]])
+def test_numbers_too_large_to_train_on(folder, capsys, table, where, extra):
+    (folder / "big.csv").write_text(table)
+    for argv in (
+        ["solve", "{dir}/big.csv", *SOLVE_OVER, *extra],
+        ["train", "{dir}/big.csv", "-o", "{dir}/old.safetensors", *extra],
+    ):
+        code, err = run(folder, capsys, argv)
+        assert code == 65
+        assert f"{where}: expected numbers of magnitude at most 1e+100 to train on" in err
+        assert "rescale column" in err
+
+
+def test_numbers_too_large_at_predict(folder, capsys):
+    (folder / "big.txt").write_text("a b y\n1e200 0 ?\n")
+    code, err = run(folder, capsys, ["predict", "{dir}/old.safetensors", "{dir}/big.txt"])
+    assert code == 65
+    assert "big.txt:2:1: expected numbers of magnitude at most 1e+100" in err
+
+
+def test_floating_point_warnings_become_one_line_errors(folder, capsys, monkeypatch):
+    import numpy as np
+
+    from glassnet.tables import TableModel
+
+    def overflow(self, table):
+        return np.array([[1e300]]) ** 2
+
+    monkeypatch.setattr(TableModel, "predict", overflow)
+    code, err = run(folder, capsys, ["predict", "{dir}/old.safetensors", "{dir}/good.txt"])
+    assert code == 65
+    assert "a number went out of range (overflow encountered" in err

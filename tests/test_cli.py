@@ -365,3 +365,129 @@ def test_command_hooks_add_subcommands_and_warnings_go_to_stderr(monkeypatch, ca
     assert captured.err == "glassnet: warning: mind the gap\n"
     assert main(["hello", "world", "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+# -- columns by name, separators, headers, recipes ------------------------------------------------
+
+NUMBERS = "a,b,c,y\n" + "".join(
+    f"{a},{b},{(a * b) % 3},{a + 2 * b - (a * b) % 3}\n" for a in range(5) for b in range(4)
+)
+
+
+def test_predict_and_evaluate_match_columns_by_header_name(tmp_path, capsys):
+    table, model = tmp_path / "n.csv", tmp_path / "m.safetensors"
+    table.write_text(NUMBERS)
+    assert main(["train", str(table), "-o", str(model), "--epochs", "50", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", str(model), str(table), "--json"]) == 0
+    in_order = json.loads(capsys.readouterr().out)
+    lines = NUMBERS.splitlines()
+    swapped = tmp_path / "swapped.csv"  # columns c, y, a, b: the header says which is which
+    rows = [line.split(",") for line in lines]
+    swapped.write_text("".join(",".join([r[2], r[3], r[0], r[1]]) + "\n" for r in rows))
+    assert main(["evaluate", str(model), str(swapped), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["r2"] == in_order["r2"]
+    inputs = tmp_path / "inputs.csv"  # inputs only, reordered: b, a, c
+    inputs.write_text("".join(",".join([r[1], r[0], r[2]]) + "\n" for r in rows))
+    assert main(["predict", str(model), str(inputs), "--json"]) == 0
+    by_name = json.loads(capsys.readouterr().out)["answers"][0]["values"]["y"]
+    assert main(["predict", str(model), str(table), "--all", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers"][0]["values"]["y"] == by_name
+    headerless = tmp_path / "plain.csv"  # no header: by position
+    headerless.write_text("\n".join(lines[1:]) + "\n")
+    assert main(["evaluate", str(model), str(headerless), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["r2"] == in_order["r2"]
+
+
+@pytest.mark.parametrize(("sep", "name"), [(";", None), ("|", None), ("|", "pipe")])
+def test_semicolon_and_pipe_tables_are_detected(tmp_path, capsys, sep, name):
+    path = tmp_path / "s.csv"
+    path.write_text(f"a{sep}b{sep}y\n1{sep}2{sep}0\n2{sep}3{sep}1\n3{sep}3{sep}?\n")
+    assert main(["solve", str(path), "-q", *(["--sep", name] if name else [])]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"a{sep}b{sep}y"
+    assert lines[-1].startswith(f"3{sep}3{sep}0.")
+
+
+def test_solve_keeps_a_whitespace_group_header(tmp_path, capsys):
+    path = tmp_path / "tut.txt"
+    path.write_text("Input Output\n0 0 1 0\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n")
+    assert main(["solve", str(path), "-o", str(path), "-q"]) == 0
+    assert path.read_text().splitlines()[0] == "Input Output"
+    assert path.read_text().splitlines()[-1] == "1 0 0 0.99993704"
+
+
+def test_tutorial_preset_refuses_outputs_it_cannot_learn(tmp_path, capsys):
+    path = tmp_path / "fruit.csv"
+    path.write_text(FRUIT)
+    assert main(["solve", str(path), "--preset", "tutorial", "--save", str(tmp_path / "m")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "glassnet: error: the tutorial recipe learns outputs of 0 and 1 (sigmoid neurons), but "
+        "output column 'kind' holds labels; use --preset standard (or leave --preset out)\n"
+    )
+    assert not (tmp_path / "m").exists()
+
+
+def test_classify_makes_integer_codes_labels(tmp_path, capsys):
+    path = tmp_path / "codes.csv"
+    rows = "".join(f"{x},{x % 3}\n" for x in range(12))
+    path.write_text("x,code\n" + rows + "4,?\n")
+    assert main(["solve", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["task"] == "regression"
+    assert main(["solve", str(path), "--json", "--classify"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["task"] == "multiclass"
+    assert document["classes"] == ["0", "1", "2"]
+    assert document["table"][-1][1] in ("0", "1", "2")
+
+
+def test_final_loss_is_the_trained_models_and_settings_name_the_loss(tmp_path, capsys):
+    table, model = tmp_path / "n.csv", tmp_path / "m.safetensors"
+    table.write_text(NUMBERS)
+    assert main(["train", str(table), "-o", str(model), "--epochs", "30", "--json"]) == 0
+    trained = json.loads(capsys.readouterr().out)
+    assert trained["settings"]["loss"] == "mse"
+    fruit = tmp_path / "fruit.csv"
+    fruit.write_text(FRUIT)
+    assert main(["train", str(fruit), "-o", str(model), "--epochs", "30", "--json"]) == 0
+    trained = json.loads(capsys.readouterr().out)
+    assert trained["settings"]["loss"] == "categorical_crossentropy"
+    assert main(["evaluate", str(model), str(fruit), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["loss"] == trained["metrics"]["loss"]
+    assert main(["info", str(model)]) == 0
+    assert "loss=categorical_crossentropy" in capsys.readouterr().out
+
+
+def test_info_says_the_tutorial_recipe_does_not_scale(tmp_path, capsys):
+    model = tmp_path / "t.safetensors"
+    path = tmp_path / "t.txt"
+    path.write_text(cli.TUTORIAL_TABLE)
+    assert main(["train", str(path), "-o", str(model), "-q"]) == 0
+    assert main(["info", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert "input Input1: number, not scaled" in out
+    assert "loss=sse" in out
+
+
+def test_solve_without_a_question_says_so(tmp_path, capsys):
+    path = tmp_path / "full.txt"
+    path.write_text("a b y\n0 0 0\n0 1 1\n1 0 1\n")
+    assert main(["solve", str(path), "--epochs", "5"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "a b y\n0 0 0\n0 1 1\n1 0 1\n"
+    assert captured.err == "glassnet: note: nothing to fill: no '?' in y\n"
+
+
+def test_missing_optional_package_is_a_usage_error(monkeypatch, tmp_path, capsys):
+    def onnx_missing(args):
+        error = ModuleNotFoundError("No module named 'onnx'", name="onnx")
+        raise error
+
+    monkeypatch.setattr(cli, "_info", onnx_missing)
+    assert main(["info", str(tmp_path / "m.safetensors")]) == 2
+    assert capsys.readouterr().err == (
+        "glassnet: error: this needs onnx, which is not installed; install it with: "
+        "pip install 'glassnet[onnx]'\n"
+    )

@@ -259,3 +259,33 @@ def test_property_save_load_predictions_identical(tmp_path, rows, hidden):
     path = tmp_path / "p.safetensors"
     model.save(path)
     np.testing.assert_array_equal(TableModel.load(path).predict(table), model.predict(table))
+
+
+def test_tablemodel_fill_and_align_before_fit_raise_not_fitted():
+    table = parse_table("1 2\n")
+    with pytest.raises(NotFittedError):
+        TableModel().fill(table)
+    with pytest.raises(NotFittedError):
+        TableModel().align(table)
+
+
+def test_tablemodel_refuses_numbers_too_large_with_their_place():
+    with pytest.raises(TableFormatError, match=r"^t:3:2: expected numbers of magnitude at most"):
+        TableModel().fit(parse_table("x y\n1 1\n2 2e300\n3 ?\n", "t"))
+
+
+def test_tablemodel_classify_and_tutorial_recipe():
+    table = parse_table("x y\n0 0\n1 1\n2 2\n3 0\n4 ?\n")
+    assert TableModel(epochs=5).fit(table, classify=True).classes_ == ["0", "1", "2"]
+    with pytest.raises(ConfigurationError, match="tutorial recipe learns outputs of 0 and 1"):
+        TableModel(preset="tutorial").fit(table)
+
+
+def test_sklearn_adapters_without_scikit_learn_say_how_to_install(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "glassnet.sklearn", raising=False)
+    monkeypatch.setitem(sys.modules, "sklearn.base", None)
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'glassnet\[sklearn\]'"):
+        importlib.import_module("glassnet.sklearn")

@@ -752,7 +752,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else 2
     except _UsageError as error:
-        print(f"glassnet: error: {_usage_message(error)}", file=sys.stderr)
+        words = list(sys.argv[1:] if argv is None else argv)
+        print(f"glassnet: error: {_usage_message(error, words)}", file=sys.stderr)
         return 2
     debug, quiet = bool(getattr(args, "debug", False)), bool(getattr(args, "quiet", False))
     try:
@@ -810,12 +811,21 @@ def _internal(error: BaseException, debug: bool) -> int:
     return 70
 
 
-def _usage_message(error: _UsageError) -> str:
+def _usage_message(error: _UsageError, words: Sequence[str]) -> str:
     """Return argparse's message on one line, without internal names, with where to read more."""
     message = re.sub(r"invalid \S+ value: ", "invalid value ", _one_line(error))
-    command = error.prog.split()
-    see = " ".join(["glassnet", *command[1:2]])
+    command = error.prog.split()[1:2]
+    if not command:  # unrecognized arguments are reported by the top parser: name the command
+        command = [word for word in words if not word.startswith("-")][:1]
+        command = [name for name in command if name in EXAMPLES or name in _hooked_names()]
+    see = " ".join(["glassnet", *command])
     return f"{message} (see '{see} --help')"
+
+
+def _hooked_names() -> set[str]:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return set(commands.choices)
 
 
 def _one_line(error: BaseException) -> str:

@@ -16,11 +16,19 @@ import warnings
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+try:
+    from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+    from sklearn.exceptions import ConvergenceWarning as _SklearnConvergenceWarning
+    from sklearn.model_selection import train_test_split
+    from sklearn.utils.multiclass import check_classification_targets, type_of_target
+    from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+except ModuleNotFoundError as error:  # say how to get the optional dependency
+    if not (error.name or "").startswith("sklearn"):
+        raise
+    raise ModuleNotFoundError(
+        "glassnet.sklearn needs scikit-learn: pip install 'glassnet[sklearn]'", name="sklearn"
+    ) from error
 
 from glassnet._types import Array
 from glassnet.errors import ConfigurationError, TrainingDivergedError
