@@ -103,10 +103,8 @@ def test_real_data_filled_table_keeps_known_rows(tmp_path, capsys):
     original = path.read_text().splitlines()
     assert out[0] == original[0]
     for line, before, question in zip(out[1:], original[1:], hidden, strict=True):
-        if question:
-            cells, _, note = line.partition("  # p=")
-            assert cells.split(",")[:-1] == before.split(",")[:-1]
-            assert cells.split(",")[-1] in {"class_0", "class_1", "class_2"}
-            assert 0 < float(note) <= 1
+        if question:  # a CSV answer is the bare label: pandas and csv read it as it is
+            assert line.split(",")[:-1] == before.split(",")[:-1]
+            assert line.split(",")[-1] in {"class_0", "class_1", "class_2"}
         else:
             assert line == before
