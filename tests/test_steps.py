@@ -169,3 +169,21 @@ def test_float32_data_with_a_nan_is_still_refused():
     net = gn.Network([gn.Dense(3, 1)], loss="mse", rng=0)
     with pytest.raises(gn.ShapeError, match="row 3, column 2"):
         net.fit(X, np.ones(5), batch_size=2)
+
+
+def test_a_callback_may_give_a_layer_new_arrays():
+    def network() -> gn.Network:
+        return gn.Network([gn.Dense(3, 1, activation="sigmoid")], loss="sse", rng=4)
+
+    def replace(epoch, net, history):
+        if epoch == 2:
+            net.layers[0].weights = np.full((3, 1), 0.5)
+            net.layers[0].dW = np.zeros((3, 1))
+
+    net = network()
+    net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=5, callback=replace)
+    expected = network()
+    expected.fit(TUTORIAL_X, TUTORIAL_Y, epochs=2)
+    expected.layers[0].weights[...] = 0.5
+    expected.fit(TUTORIAL_X, TUTORIAL_Y, epochs=3)
+    np.testing.assert_array_equal(net.layers[0].weights, expected.layers[0].weights)

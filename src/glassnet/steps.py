@@ -142,6 +142,14 @@ class TrainingStep:
         self.net.optimizer.step(self.pairs)
         return value
 
+    def is_current(self) -> bool:
+        """Whether the network still holds the very arrays (and loss) this step was built on."""
+        pairs = [(param, grad) for _, param, grad in self.net.parameters()]
+        return len(pairs) == len(self.pairs) and all(
+            param is kept and grad is kept_grad
+            for (param, grad), (kept, kept_grad) in zip(pairs, self.pairs, strict=True)
+        )
+
     def gather(self, X: Array, Y: Array, rows: np.ndarray) -> tuple[Array, Array]:
         """Return ``X[rows]`` and ``Y[rows]`` in reused arrays of the network's dtype.
 
@@ -198,6 +206,7 @@ class Rewind:
         replayable: bool,
         params: list[Array] | None = None,
         owner: Any = None,
+        first_epoch: int = 1,
     ) -> None:
         self.step, self.X, self.Y = step, X, Y
         # What the step updates, and what holds its ``optimizer``: a TrainingStep's by default.
@@ -207,7 +216,7 @@ class Rewind:
         # steps keeps both the saving and the worst replay small.
         self.every = max(1, min(256, 4096 // X.shape[0])) if replayable else 1
         self._slots: list[tuple[int, list[Array], Optimizer | None]] = []
-        self.mark(1)
+        self.mark(first_epoch)
 
     def mark(self, epoch: int) -> int:
         """Note that ``epoch`` (1-based) starts; save the weights if due; return the next due."""

@@ -226,8 +226,14 @@ def fit(
                         if since_best >= patience:
                             history.stopped_early = True
                             break
-                if callback is not None and callback(epoch, net, history):
-                    break
+                if callback is not None:
+                    if callback(epoch, net, history):
+                        break
+                    if not train.is_current():  # the callback gave a layer new arrays
+                        train = TrainingStep(net)
+                        pairs = train.pairs
+                        rewind = Rewind(train, X, Y, replayable=False, first_epoch=epoch + 1)
+                        finite = next_mark = epoch + 1
         except KeyboardInterrupt:
             history.interrupted = True
             warnings.warn(
