@@ -14,8 +14,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from glassnet._registry import look_up
 from glassnet._types import Array
-from glassnet.errors import ConfigurationError
 
 __all__ = [
     "ACTIVATIONS",
@@ -262,8 +262,4 @@ def get_activation(activation: str | Activation | None) -> Activation:
         return Identity()
     if isinstance(activation, Activation):
         return activation
-    if isinstance(activation, str) and activation.lower() in ACTIVATIONS:
-        return ACTIVATIONS[activation.lower()]()
-    raise ConfigurationError(
-        f"unknown activation {activation!r}; choose from {', '.join(sorted(ACTIVATIONS))}"
-    )
+    return look_up(ACTIVATIONS, activation, "activation")()

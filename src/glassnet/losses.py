@@ -14,8 +14,8 @@ from typing import ClassVar, Literal
 
 import numpy as np
 
+from glassnet._registry import look_up
 from glassnet._types import Array
-from glassnet.errors import ConfigurationError
 
 __all__ = [
     "LOSSES",
@@ -253,8 +253,4 @@ def get_loss(loss: str | Loss) -> Loss:
     """
     if isinstance(loss, Loss):
         return loss
-    if isinstance(loss, str):
-        key = _ALIASES.get(loss.lower(), loss.lower())
-        if key in LOSSES:
-            return LOSSES[key]()
-    raise ConfigurationError(f"unknown loss {loss!r}; choose from {', '.join(sorted(LOSSES))}")
+    return look_up(LOSSES, loss, "loss", _ALIASES)()
