@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._types import Array
+from glassnet.cli import _count, _positive_int
 from glassnet.data import MISSING, NUMBER, Table, parse_table, read_table
 from glassnet.errors import ConfigurationError, TableFormatError
 from glassnet.explain import Explanation, describe_origin
@@ -97,36 +98,20 @@ def load_problem(source: str | None, sep: str | None = None, header: bool | None
     )
 
 
-def _whole(text: str, least: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < least:
-        raise argparse.ArgumentTypeError(f"expected a number >= {least}, got {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    return _whole(text, 1)
-
-
-def _count(text: str) -> int:
-    return _whole(text, 0)
-
-
 def _add_explain_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--steps", type=_count, default=1, help="iterations to show number by number (default 1)"
     )
     parser.add_argument(
-        "--every", type=_positive, help="a one-line summary every N iterations (default: 10 in all)"
+        "--every",
+        type=_positive_int,
+        help="a one-line summary every N iterations (default: 10 in all)",
     )
     parser.add_argument(
-        "--digits", type=_positive, default=6, help="significant digits (default 6)"
+        "--digits", type=_positive_int, default=6, help="significant digits (default 6)"
     )
     parser.add_argument(
-        "--max-examples", type=_positive, default=8, help="examples shown per step (default 8)"
+        "--max-examples", type=_positive_int, default=8, help="examples shown per step (default 8)"
     )
 
 
@@ -187,7 +172,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--data", help="table whose points a model's boundary plot shows")
     parser.add_argument(
         "--inputs",
-        type=_positive,
+        type=_positive_int,
         nargs=2,
         default=[1, 2],
         metavar=("I", "J"),
@@ -205,8 +190,10 @@ def register(commands: Any) -> None:
         "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
     )
     parser.add_argument("-o", "--output", required=True, help="the GIF to write")
-    parser.add_argument("--frames", type=_positive, default=40, help="pictures (default 40)")
-    parser.add_argument("--fps", type=_positive, default=8, help="frames per second (default 8)")
+    parser.add_argument("--frames", type=_positive_int, default=40, help="pictures (default 40)")
+    parser.add_argument(
+        "--fps", type=_positive_int, default=8, help="frames per second (default 8)"
+    )
     parser.set_defaults(run=_animate)
 
 
