@@ -256,31 +256,25 @@ def _step_dict(step: Step) -> dict[str, Any]:
     }
 
 
+def _keeping(
+    backward: Callable[..., Array | None], ears: dict[str, Array], key: str
+) -> Callable[..., Array | None]:
+    """Wrap a backward method so that it keeps a copy of the gradient it gets as ``ears[key]``."""
+
+    def heard(grad: Array, need_dX: bool = True) -> Array | None:
+        ears[key] = grad.copy()
+        return backward(grad, need_dX)
+
+    return heard
+
+
 @contextmanager
 def _listening(layers: list[Dense]) -> Iterator[list[dict[str, Array]]]:
     """Wrap each layer's backward methods (on the instance only) to keep the dA and dZ they get."""
     heard: list[dict[str, Array]] = [{} for _ in layers]
     for layer, ears in zip(layers, heard, strict=True):
-        backward, from_dZ = layer.backward, layer.backward_from_dZ
-
-        def on_backward(
-            dA: Array,
-            need_dX: bool = True,
-            _inner: Callable[..., Array | None] = backward,
-            _ears: dict[str, Array] = ears,
-        ) -> Array | None:
-            _ears["dA"] = dA.copy()
-            return _inner(dA, need_dX)
-
-        def on_dZ(
-            dZ: Array,
-            need_dX: bool = True,
-            _inner: Callable[..., Array | None] = from_dZ,
-            _ears: dict[str, Array] = ears,
-        ) -> Array | None:
-            _ears["dZ"] = dZ.copy()
-            return _inner(dZ, need_dX)
-
+        on_backward = _keeping(layer.backward, ears, "dA")
+        on_dZ = _keeping(layer.backward_from_dZ, ears, "dZ")
         # Instance attributes shadow the class's methods; deleting them restores the originals.
         setattr(layer, "backward", on_backward)  # noqa: B010  (mypy forbids assigning a method)
         setattr(layer, "backward_from_dZ", on_dZ)  # noqa: B010
