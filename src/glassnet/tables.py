@@ -451,18 +451,13 @@ class TableModel:
                         j,
                     )
             if spec["kind"] == LABEL:
-                categories = spec["categories"]
-                lookup = {label: k for k, label in enumerate(categories)}
-                block = np.zeros((len(cells), len(categories)))  # (n, n_categories)
-                for r, (i, cell) in enumerate(zip(rows, cells, strict=True)):
-                    if cell not in lookup:
-                        raise table.error(
-                            f"expected a label of input column {spec['name']!r} seen in "
-                            f"training ({_listing(categories)}), found {cell!r}",
-                            int(i),
-                            j,
-                        )
-                    block[r, lookup[cell]] = 1.0
+                block = _one_hot(  # (n, n_categories)
+                    table,
+                    rows,
+                    j,
+                    spec["categories"],
+                    f"a label of input column {spec['name']!r} seen in training",
+                )
             else:
                 if table.kinds[j] != NUMBER:
                     bad = next(
@@ -485,19 +480,9 @@ class TableModel:
             spec = self.outputs_[0]
             j = spec["position"]
             assert self.classes_ is not None
-            lookup = {label: k for k, label in enumerate(self.classes_)}
-            Y = np.zeros((len(rows), len(self.classes_)))  # (n, n_classes)
-            for r, i in enumerate(rows):
-                cell = table.rows[i][j]
-                if cell not in lookup:
-                    raise table.error(
-                        f"expected a class of output column {spec['name']!r} "
-                        f"({_listing(self.classes_)}), found {cell!r}",
-                        int(i),
-                        j,
-                    )
-                Y[r, lookup[cell]] = 1.0
-            return Y
+            return _one_hot(  # (n, n_classes)
+                table, rows, j, self.classes_, f"a class of output column {spec['name']!r}"
+            )
         columns = []
         for spec in self.outputs_:
             j = spec["position"]
@@ -793,6 +778,20 @@ def _insert(row: list[str], positions: list[int], values: list[str]) -> list[str
     for position in range(len(row) + len(positions)):
         cells.append(answers[position] if position in answers else next(inputs))
     return cells
+
+
+def _one_hot(table: Table, rows: Index, j: int, categories: Sequence[str], expected: str) -> Array:
+    """Column ``j`` of ``rows`` as one-hot rows over ``categories``; an unknown cell is an error."""
+    lookup = {label: k for k, label in enumerate(categories)}
+    Y = np.zeros((len(rows), len(categories)))  # (n, n_categories)
+    for r, i in enumerate(rows):
+        cell = table.rows[i][j]
+        if cell not in lookup:
+            raise table.error(
+                f"expected {expected} ({_listing(categories)}), found {cell!r}", int(i), j
+            )
+        Y[r, lookup[cell]] = 1.0
+    return Y
 
 
 def _is_number(cell: str) -> bool:
