@@ -293,14 +293,18 @@ class Network:
             A = layer.activation.forward(layer.pre_activation(A))
         return A
 
+    def _output_sums(self, X: Array) -> Array:
+        """Return the last layer's weighted sums Z for checked rows ``X``, before its activation."""
+        A = X
+        for layer in self.layers[:-1]:
+            A = layer.activation.forward(layer.pre_activation(A))
+        return self.layers[-1].pre_activation(A)  # (n_samples, n_outputs)
+
     def evaluate(self, X: Any, y: Any) -> float:
         """Return the loss on ``X``, ``y`` (computed from the weighted sums when fused)."""
         X = self.check_X(X)
         Y = self.check_y(y, X.shape[0])
-        A = X
-        for layer in self.layers[:-1]:
-            A = layer.activation.forward(layer.pre_activation(A))
-        Z = self.layers[-1].pre_activation(A)
+        Z = self._output_sums(X)
         if self.fused:
             return self.loss.value_from_logits(Z, Y)
         return self.loss.value(self.layers[-1].activation.forward(Z), Y)

@@ -528,11 +528,7 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        net = self.network_
-        A = net.check_X(X)
-        for layer in net.layers[:-1]:
-            A = layer.activation.forward(layer.pre_activation(A))
-        Z = net.layers[-1].pre_activation(A)  # (n, n_outputs)
+        Z = self.network_._output_sums(self.network_.check_X(X))  # (n, n_outputs)
         return Z[:, 0] if Z.shape[1] == 1 and not self._multilabel else Z
 
     def predict_log_proba(self, X: Any) -> Array:
