@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from tests.conftest import TUTORIAL_X, TUTORIAL_Y
+from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 ARCHITECTURES = {
     "tutorial": (lambda: [gn.Dense(3, 1, activation="sigmoid", bias=False)], "sse", "uniform"),
@@ -68,13 +68,7 @@ def test_tutorial_members_match_separate_fits_and_the_tutorial():
     history = ensemble.fit(TUTORIAL_X, TUTORIAL_Y, epochs=10_000)
     nets = []
     for seed in seeds:
-        net = gn.Network(
-            [gn.Dense(3, 1, activation="sigmoid", bias=False)],
-            loss="sse",
-            optimizer=gn.SGD(lr=1.0),
-            init="uniform",
-            rng=np.random.RandomState(seed),
-        )
+        net = tutorial_network(seed)
         nets.append(net)
         net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=10_000)
     assert_members_match(ensemble, nets)

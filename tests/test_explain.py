@@ -11,20 +11,10 @@ import pytest
 import glassnet as gn
 from glassnet.explain import explain, predict_steps, trace
 from glassnet.narrate import narrate, unit_names
-from tests.conftest import TUTORIAL_X, TUTORIAL_Y
+from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 # The tutorial's starting weights: random.seed(1); 2 * random.random((3, 1)) - 1.
 START = [-0.165955990594852, 0.4406489868843162, -0.9997712503653102]
-
-
-def tutorial_network() -> gn.Network:
-    return gn.Network(
-        [gn.Dense(3, 1, activation="sigmoid", bias=False)],
-        loss="sse",
-        optimizer=gn.SGD(lr=1.0),
-        init="uniform",
-        rng=np.random.RandomState(1),
-    )
 
 
 def by_hand() -> dict[str, list[float]]:

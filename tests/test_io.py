@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import glassnet as gn
 from glassnet import io
-from tests.conftest import TUTORIAL_X, TUTORIAL_Y
+from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 
 def small_network(dtype: str = "float64", rng: int = 0) -> gn.Network:
@@ -126,13 +126,7 @@ def test_read_metadata_describes_the_network(saved):
 
 
 def test_tutorial_network_round_trip(tmp_path):
-    net = gn.Network(
-        [gn.Dense(3, 1, activation="sigmoid", bias=False)],
-        loss="sse",
-        optimizer=gn.SGD(lr=1.0),
-        init="uniform",
-        rng=np.random.RandomState(1),
-    )
+    net = tutorial_network()
     net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=10_000)
     path = tmp_path / "tutorial.safetensors"
     net.save(path)

@@ -22,7 +22,7 @@ from glassnet.plotting import (
     render_figure,
     save_figure,
 )
-from tests.conftest import TUTORIAL_X, TUTORIAL_Y
+from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
@@ -42,16 +42,6 @@ def xor_net() -> tuple[gn.Network, gn.History, WeightRecorder]:
     return net, history, recorder
 
 
-def tutorial_net() -> gn.Network:
-    return gn.Network(
-        [gn.Dense(3, 1, activation="sigmoid", bias=False)],
-        loss="sse",
-        optimizer=gn.SGD(lr=1.0),
-        init="uniform",
-        rng=np.random.RandomState(1),
-    )
-
-
 def rendered(ax, path) -> np.ndarray:
     save_figure(ax, path)
     with Image.open(path) as image:
@@ -67,7 +57,7 @@ def assert_picture(pixels: np.ndarray, size=(640, 480)) -> None:
 
 
 def test_plot_loss_renders_training_and_validation(tmp_path):
-    net = tutorial_net()
+    net = tutorial_network()
     history = net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=300, validation_data=(TUTORIAL_X, TUTORIAL_Y))
     ax = plot_loss(history, loss_name="sse")
     assert ax.get_yscale() == "log"
@@ -96,7 +86,7 @@ def test_plot_network_renders_with_labels(tmp_path, xor_net):
 
 
 def test_plot_network_edge_width_grows_with_the_weight():
-    net = tutorial_net()
+    net = tutorial_network()
     net.layers[0].weights[:, 0] = [4.0, -1.0, 0.0]
     widths = [line.get_linewidth() for line in plot_network(net).get_lines()]
     assert widths[0] > widths[1] > widths[2]
@@ -111,7 +101,7 @@ def test_plot_weights_one_line_per_weight(tmp_path, xor_net):
 
 
 def test_weight_recorder_counts_across_fits():
-    net = tutorial_net()
+    net = tutorial_network()
     recorder = WeightRecorder(net, every=2)
     net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=3, callback=recorder)
     net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=3, callback=recorder)
@@ -139,7 +129,7 @@ def test_xor_boundary_puts_each_corner_on_its_side(tmp_path, xor_net):
 
 
 def test_boundary_with_more_inputs_says_which_are_fixed(tmp_path):
-    net = tutorial_net()
+    net = tutorial_network()
     net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=500)
     ax = plot_boundary(net, TUTORIAL_X, TUTORIAL_Y)
     assert ax.get_xlabel() == "x1\n(other inputs fixed at their medians: x3 = 1)"
@@ -237,8 +227,8 @@ def test_save_figure_is_atomic(tmp_path):
     target = tmp_path / "old.png"
     target.write_bytes(b"old")
     with pytest.raises(gn.ConfigurationError):
-        save_figure(plot_network(tutorial_net()), tmp_path / "old.xyz")
-    save_figure(plot_network(tutorial_net()), target)
+        save_figure(plot_network(tutorial_network()), tmp_path / "old.xyz")
+    save_figure(plot_network(tutorial_network()), target)
     assert target.read_bytes().startswith(b"\x89PNG")
     assert [path.name for path in tmp_path.iterdir()] == ["old.png"]  # no temporary file left
 
@@ -263,7 +253,7 @@ def test_boundary_for_several_outputs_renders(tmp_path):
 )
 def test_boundary_rejects_bad_views(kwargs, message):
     with pytest.raises(gn.ConfigurationError, match=message):
-        plot_boundary(tutorial_net(), TUTORIAL_X, **kwargs)
+        plot_boundary(tutorial_network(), TUTORIAL_X, **kwargs)
 
 
 def test_boundary_needs_two_inputs():
@@ -273,7 +263,7 @@ def test_boundary_needs_two_inputs():
 
 
 def test_save_figure_reports_unwritable_paths(tmp_path):
-    ax = plot_network(tutorial_net())
+    ax = plot_network(tutorial_network())
     with pytest.raises(gn.OutputError, match=r"directory .* does not exist; create it first"):
         save_figure(ax, tmp_path / "missing" / "network.png")
 
@@ -281,7 +271,7 @@ def test_save_figure_reports_unwritable_paths(tmp_path):
 def test_missing_matplotlib_gives_an_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(ImportError, match=r"pip install 'glassnet\[plot\]'"):
-        plot_network(tutorial_net())
+        plot_network(tutorial_network())
 
 
 def test_animate_writes_a_gif_and_trains(tmp_path):

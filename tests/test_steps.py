@@ -8,7 +8,7 @@ import pytest
 import glassnet as gn
 from glassnet.activations import ACTIVATIONS
 from glassnet.steps import Rewind, TrainingStep
-from tests.conftest import TUTORIAL_X, TUTORIAL_Y
+from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 LOSS_FOR_OUTPUT = {
     "sigmoid": "binary_crossentropy",
@@ -64,13 +64,7 @@ def test_training_step_equals_train_step_bit_for_bit(hidden, output, dtype, rng)
 
 
 def test_fit_reproduces_the_tutorial_bit_for_bit():
-    net = gn.Network(
-        [gn.Dense(3, 1, activation="sigmoid", bias=False)],
-        loss="sse",
-        optimizer=gn.SGD(lr=1.0),
-        init="uniform",
-        rng=np.random.RandomState(1),
-    )
+    net = tutorial_network()
     net.fit(TUTORIAL_X.astype(int), TUTORIAL_Y.astype(int), epochs=10_000)
     legacy = np.random.RandomState(1)
     weights = 2 * legacy.random((3, 1)) - 1

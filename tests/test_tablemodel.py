@@ -12,7 +12,7 @@ from glassnet.data import parse_table
 from glassnet.errors import ConfigurationError, ModelFileError, NotFittedError, TableFormatError
 from glassnet.recipes import STANDARD, TUTORIAL, resolve_settings, settings_for_task
 from glassnet.tables import TableModel
-from tests.conftest import TUTORIAL_X, TUTORIAL_Y
+from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 POST = "Input Output\n0 0 1 1\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n"
 CORRECTED = "Input Output\n0 0 1 0\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n"
@@ -41,13 +41,7 @@ def test_tablemodel_reproduces_the_tutorial(text, answer):
 
 def test_tablemodel_tutorial_weights_equal_the_engine():
     model, _ = fitted(CORRECTED)
-    net = gn.Network(
-        [gn.Dense(3, 1, activation="sigmoid", bias=False)],
-        loss="sse",
-        optimizer=gn.SGD(lr=1.0),
-        init="uniform",
-        rng=np.random.RandomState(1),
-    )
+    net = tutorial_network()
     net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=10_000)
     np.testing.assert_array_equal(model.net_.layers[0].weights, net.layers[0].weights)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-import glassnet as gn
 from glassnet.cli import main
-from tests.conftest import TUTORIAL_X, TUTORIAL_Y
+from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 
 def tutorial_program(iterations: int = 10_000) -> np.ndarray:
@@ -19,16 +18,6 @@ def tutorial_program(iterations: int = 10_000) -> np.ndarray:
         output = 1 / (1 + np.exp(-(X @ weights)))
         weights += X.T @ ((y - output) * output * (1 - output))
     return weights
-
-
-def tutorial_network() -> gn.Network:
-    return gn.Network(
-        [gn.Dense(3, 1, activation="sigmoid", bias=False)],
-        loss="sse",
-        optimizer=gn.SGD(lr=1.0),
-        init="uniform",
-        rng=np.random.RandomState(1),
-    )
 
 
 def test_tutorial_weights_match_program_to_1e12():
