@@ -321,6 +321,16 @@ def raw_safetensors(tensors: dict[str, np.ndarray], metadata: dict[str, str] | N
     return save(tensors, metadata=metadata)
 
 
+def saved_parts(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """A safetensors file's tensors and its string metadata, read back from the raw bytes."""
+    from safetensors.numpy import load
+
+    data = path.read_bytes()
+    (length,) = struct.unpack("<Q", data[:8])  # the header's length, little-endian u64
+    header = json.loads(data[8 : 8 + length])
+    return load(data), header["__metadata__"]
+
+
 def test_safetensors_without_glassnet_metadata(tmp_path):
     data = raw_safetensors({"weight": np.zeros((2, 2))}, None)
     refuse(tmp_path / "other.safetensors", data, "safetensors file but not a glassnet model")
@@ -337,16 +347,12 @@ def rewrite(path: Path, edit, checksum: bool = True) -> bytes:
     With ``checksum`` the document's checksum is brought up to date, as a deliberate forger (or a
     buggy writer) would; without it the edit looks like damage.
     """
-    from safetensors.numpy import load
-
-    data = path.read_bytes()
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + length])
-    document = json.loads(header["__metadata__"]["glassnet"])
+    tensors, metadata = saved_parts(path)
+    document = json.loads(metadata["glassnet"])
     edit(document)
     if checksum and isinstance(document, dict):
         document["document_sha256"] = io.document_checksum(document)
-    return raw_safetensors(load(data), {"glassnet": json.dumps(document)})
+    return raw_safetensors(tensors, {"glassnet": json.dumps(document)})
 
 
 def test_wrong_format_name(saved):
@@ -376,51 +382,31 @@ def test_invalid_format_version(saved, version):
 
 
 def test_missing_tensor(saved):
-    from safetensors.numpy import load
-
     path, _ = saved
-    data = path.read_bytes()
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + length])
-    tensors = load(data)
+    tensors, metadata = saved_parts(path)
     del tensors["4.bias"]
-    refuse(path, raw_safetensors(tensors, header["__metadata__"]), "missing tensors 4.bias")
+    refuse(path, raw_safetensors(tensors, metadata), "missing tensors 4.bias")
 
 
 def test_extra_tensor(saved):
-    from safetensors.numpy import load
-
     path, _ = saved
-    data = path.read_bytes()
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + length])
-    tensors = load(data)
+    tensors, metadata = saved_parts(path)
     tensors["2.bias"] = np.zeros(4)
-    refuse(path, raw_safetensors(tensors, header["__metadata__"]), "unexpected tensors 2.bias")
+    refuse(path, raw_safetensors(tensors, metadata), "unexpected tensors 2.bias")
 
 
 def test_misshaped_tensor(saved):
-    from safetensors.numpy import load
-
     path, _ = saved
-    data = path.read_bytes()
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + length])
-    tensors = load(data)
+    tensors, metadata = saved_parts(path)
     tensors["0.weight"] = np.ascontiguousarray(tensors["0.weight"].T)  # (3, 5) instead of (5, 3)
-    refuse(path, raw_safetensors(tensors, header["__metadata__"]), r"0.weight.*shape \(5, 3\)")
+    refuse(path, raw_safetensors(tensors, metadata), r"0.weight.*shape \(5, 3\)")
 
 
 def test_wrong_dtype_tensor(saved):
-    from safetensors.numpy import load
-
     path, _ = saved
-    data = path.read_bytes()
-    (length,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + length])
-    tensors = load(data)
+    tensors, metadata = saved_parts(path)
     tensors["0.bias"] = tensors["0.bias"].astype(np.float32)
-    refuse(path, raw_safetensors(tensors, header["__metadata__"]), "should be float64")
+    refuse(path, raw_safetensors(tensors, metadata), "should be float64")
 
 
 @pytest.mark.parametrize(
