@@ -107,6 +107,46 @@ def test_members_match_separate_fits(name, optimizer, batch_size, shuffle, rng):
     )
 
 
+@pytest.mark.parametrize("name", sorted(ARCHITECTURES))
+def test_float32_members_match_float64_separate_fits(name, rng):
+    make_layers, loss, init = ARCHITECTURES[name]
+    X, y = data_for(name, rng)
+    seeds = [3, 5, 8]
+    ensemble = gn.Ensemble(
+        make_layers(), seeds=seeds, loss=loss, optimizer=gn.SGD(lr=0.1), init=init, dtype="float32"
+    )
+    ensemble.fit(X, y, epochs=15, batch_size=4)
+    assert ensemble.weights[0].dtype == np.float32
+    for k, seed in enumerate(seeds):
+        net = gn.Network(make_layers(), loss=loss, optimizer=gn.SGD(lr=0.1), init=init, rng=seed)
+        net.fit(X, y, epochs=15, batch_size=4)
+        for index, layer in enumerate(net.layers):
+            np.testing.assert_allclose(
+                ensemble.weights[index][k], layer.weights, rtol=1e-4, atol=1e-5
+            )
+            if layer.bias is not None:
+                np.testing.assert_allclose(
+                    ensemble.biases[index][k], layer.bias, rtol=1e-4, atol=1e-5
+                )
+
+
+def test_float32_tutorial_ensemble_matches_the_float64_tutorial():
+    seeds = [1, 2, 42]
+    ensemble = gn.Ensemble(
+        [gn.Dense(3, 1, activation="sigmoid", bias=False)],
+        seeds=[np.random.RandomState(s) for s in seeds],
+        loss="sse",
+        optimizer=gn.SGD(lr=1.0),
+        init="uniform",
+        dtype="float32",
+    )
+    ensemble.fit(TUTORIAL_X, TUTORIAL_Y, epochs=10_000)
+    for k, seed in enumerate(seeds):
+        net = tutorial_network(seed)
+        net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=10_000)
+        np.testing.assert_allclose(ensemble.weights[0][k], net.layers[0].weights, rtol=1e-4)
+
+
 def test_member_is_a_standalone_copy():
     ensemble = gn.Ensemble([gn.Dense(3, 2, activation="tanh"), gn.Dense(2, 1)], seeds=3, loss="mse")
     ensemble.fit(TUTORIAL_X, TUTORIAL_Y, epochs=5)
