@@ -44,15 +44,17 @@ def data_for(name: str, rng) -> tuple[np.ndarray, np.ndarray]:
     return X, (rng.random((9, 1)) > 0.5).astype(float)
 
 
-def assert_members_match(ensemble: gn.Ensemble, nets: list[gn.Network]) -> None:
+def assert_members_match(
+    ensemble: gn.Ensemble, nets: list[gn.Network], rtol: float = 1e-12, atol: float = 1e-14
+) -> None:
     for k, net in enumerate(nets):
         for index, layer in enumerate(net.layers):
             np.testing.assert_allclose(
-                ensemble.weights[index][k], layer.weights, rtol=1e-12, atol=1e-14
+                ensemble.weights[index][k], layer.weights, rtol=rtol, atol=atol
             )
             if layer.bias is not None:
                 np.testing.assert_allclose(
-                    ensemble.biases[index][k], layer.bias, rtol=1e-12, atol=1e-14
+                    ensemble.biases[index][k], layer.bias, rtol=rtol, atol=atol
                 )
 
 
@@ -117,17 +119,12 @@ def test_float32_members_match_float64_separate_fits(name, rng):
     )
     ensemble.fit(X, y, epochs=15, batch_size=4)
     assert ensemble.weights[0].dtype == np.float32
-    for k, seed in enumerate(seeds):
+    nets = []
+    for seed in seeds:
         net = gn.Network(make_layers(), loss=loss, optimizer=gn.SGD(lr=0.1), init=init, rng=seed)
         net.fit(X, y, epochs=15, batch_size=4)
-        for index, layer in enumerate(net.layers):
-            np.testing.assert_allclose(
-                ensemble.weights[index][k], layer.weights, rtol=1e-4, atol=1e-5
-            )
-            if layer.bias is not None:
-                np.testing.assert_allclose(
-                    ensemble.biases[index][k], layer.bias, rtol=1e-4, atol=1e-5
-                )
+        nets.append(net)
+    assert_members_match(ensemble, nets, rtol=1e-4, atol=1e-5)
 
 
 def test_float32_tutorial_ensemble_matches_the_float64_tutorial():
