@@ -2,8 +2,10 @@
 
 Figure: ns per network-step (one network's one training step). Contenders: ``gn.Ensemble``; K
 separate glassnet fits (timed on up to 20 of them: the figure is per network); the ten-line
-program batched by hand in NumPy (weights (3, K)); the same batched in PyTorch; and
-``gn.Ensemble`` and the PyTorch version again in float32, where NumPy's ``exp`` is vectorized.
+program batched by hand in NumPy (weights (3, K)); the same batched in PyTorch; ``gn.Ensemble``,
+the NumPy sketch and the PyTorch version again in float32, where NumPy's ``exp`` is vectorized;
+and, as a floor, "exp alone": only the 4·K exponentials a step needs, one NumPy call per step,
+which no NumPy implementation of the step can undercut.
 """
 
 from __future__ import annotations
@@ -68,17 +70,36 @@ def separate_fits(K: int, epochs: int) -> Callable[[], float]:
     return run
 
 
-def numpy_batched(K: int, epochs: int) -> Callable[[], float]:
-    X, y = np.array(INPUTS, dtype=float), np.array(OUTPUTS, dtype=float).T
+def numpy_batched(K: int, epochs: int, dtype: str = "float64") -> Callable[[], float]:
+    X, y = np.array(INPUTS, dtype=dtype), np.array(OUTPUTS, dtype=dtype).T
 
     def run() -> float:
         W = np.hstack([2 * np.random.RandomState(s).random((3, 1)) - 1 for s in range(K)])
+        W = W.astype(dtype)
 
         def loop() -> None:
             nonlocal W
             for _ in range(epochs):
                 output = 1 / (1 + np.exp(-(X @ W)))  # (4, K)
                 W += X.T @ ((y - output) * output * (1 - output))
+
+        return seconds(loop) / (epochs * K) * 1e9
+
+    return run
+
+
+def exp_alone(K: int, epochs: int, dtype: str = "float64") -> Callable[[], float]:
+    """The floor: a step's 4·K exponentials (of the first step's weighted sums), nothing else."""
+    X = np.array(INPUTS, dtype=dtype)
+
+    def run() -> float:
+        W = np.hstack([2 * np.random.RandomState(s).random((3, 1)) - 1 for s in range(K)])
+        Z = -(X @ W.astype(dtype))  # (4, K)
+        out = np.empty_like(Z)
+
+        def loop() -> None:
+            for _ in range(epochs):
+                np.exp(Z, out=out)
 
         return seconds(loop) / (epochs * K) * 1e9
 
@@ -123,8 +144,11 @@ def run(
             "separate glassnet fits": separate_fits(K, min(epochs, 2000)),
             "numpy batched sketch": numpy_batched(K, epochs),
             "torch batched": torch_batched(K, epochs),
+            "exp alone (floor)": exp_alone(K, epochs),
             "glassnet Ensemble float32": glassnet_ensemble(K, epochs, "float32"),
+            "numpy batched sketch float32": numpy_batched(K, epochs, "float32"),
             "torch batched float32": torch_batched(K, epochs, "float32"),
+            "exp alone float32 (floor)": exp_alone(K, epochs, "float32"),
         }
         result = Result(f"ensemble K={K}", "ns per network-step")
         result.samples = alternate(contenders, repeats)
