@@ -292,6 +292,31 @@ def test_animate_writes_a_gif_and_trains(tmp_path):
         assert gif.size == (1100, 480)
 
 
+def test_a_gif_that_fails_half_written_leaves_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "training.gif"
+    target.write_bytes(b"the old animation")
+    real_save = Image.Image.save
+
+    def save_half_then_fail(self, fp, *args, **kwargs):
+        real_save(self, fp, *args, **kwargs)
+        with open(fp, "r+b") as written:
+            written.truncate(10)
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", save_half_then_fail)
+    net = gn.Network([gn.Dense(2, 1, activation="sigmoid")], rng=0)
+    with pytest.raises(gn.OutputError, match=r"cannot write .*training\.gif: No space left"):
+        animate(net, XOR_X, XOR_Y, target, epochs=3, frames=2)
+    assert target.read_bytes() == b"the old animation"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_a_gif_into_a_missing_folder_is_one_clear_error(tmp_path):
+    net = gn.Network([gn.Dense(2, 1, activation="sigmoid")], rng=0)
+    with pytest.raises(gn.OutputError, match="no-such-folder"):
+        animate(net, XOR_X, XOR_Y, tmp_path / "no-such-folder" / "a.gif", epochs=3, frames=2)
+
+
 def test_frame_epochs_are_dense_early():
     assert frame_epochs(10_000, 4) == [0, 1111, 4444, 10000]
     assert frame_epochs(3, 10) == [0, 1, 2, 3]

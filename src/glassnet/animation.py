@@ -3,17 +3,20 @@
 ``animate`` trains a network while keeping its weights at chosen iterations, then draws one frame
 per kept state (the diagram beside the decision boundary) and writes them as a GIF with
 matplotlib's Pillow writer; ``write_animation`` does the drawing for states kept by any run.
+The GIF is made in a temporary folder and then written atomically, as every glassnet file is.
 matplotlib and Pillow are optional extras (``pip install 'glassnet[plot]'``), imported only here.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from glassnet._atomic import write_atomically
 from glassnet.errors import ConfigurationError, OutputError
 from glassnet.plotting import INSTALL_HINT, Units, plot_boundary, plot_network
 
@@ -126,7 +129,7 @@ def write_animation(
     Raises
     ------
     OutputError
-        When the file cannot be written.
+        When the file cannot be written; a file already at ``path`` is then left as it was.
     """
     PillowWriter, Figure = _matplotlib()
     X = net.check_X(X)
@@ -136,28 +139,33 @@ def write_animation(
     figure = Figure(figsize=(11, 4.8), dpi=100)
     writer = PillowWriter(fps=fps)
     try:
-        with writer.saving(figure, os.fspath(path), dpi=100):
-            scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
-            for epoch, weights in sorted(kept.items()):
-                loss = losses[epoch - 1] if 0 < epoch <= len(losses) else None
-                _draw(
-                    figure,
-                    net,
-                    weights,
-                    (X, Y),
-                    (epoch, loss, scale),
-                    names,
-                    {
-                        "input_units": input_units,
-                        "output_units": output_units,
-                        "output_names": output_names,
-                    },
-                )
-                writer.grab_frame()
+        with tempfile.TemporaryDirectory(prefix="glassnet-") as folder:
+            drawn = os.path.join(folder, "animation.gif")
+            with writer.saving(figure, drawn, dpi=100):
+                scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
+                for epoch, weights in sorted(kept.items()):
+                    loss = losses[epoch - 1] if 0 < epoch <= len(losses) else None
+                    _draw(
+                        figure,
+                        net,
+                        weights,
+                        (X, Y),
+                        (epoch, loss, scale),
+                        names,
+                        {
+                            "input_units": input_units,
+                            "output_units": output_units,
+                            "output_names": output_names,
+                        },
+                    )
+                    writer.grab_frame()
+            with open(drawn, "rb") as gif:
+                data = gif.read()
     except OSError as error:
         raise OutputError(f"cannot write {os.fspath(path)}: {error}") from None
     finally:
         net.set_weights(final)
+    write_atomically(path, data)
 
 
 def _matplotlib() -> tuple[Any, Any]:
