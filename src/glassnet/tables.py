@@ -3,14 +3,13 @@
 ``TableModel`` picks the task from the output columns (labels: a softmax classifier; only 0 and 1:
 a sigmoid classifier; other numbers: regression), one-hot encodes label inputs, scales numbers when
 its settings say so, trains on the rows whose outputs are known and fills in the ``?`` cells. The
-encodings and scaling are part of the model and are saved with it. It does not read files: give it
-a ``Table`` from ``glassnet.data.read_table``. ``glassnet.recipes`` holds the rule for defaults.
+encodings (``glassnet.encodings``) are part of the model and are saved with it. It does not read
+files: give it a ``Table`` from ``glassnet.data.read_table``. ``glassnet.recipes`` picks defaults.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, replace
@@ -19,8 +18,18 @@ from typing import Any
 import numpy as np
 
 from glassnet._types import Array
-from glassnet.data.table import LABEL, MISSING, NUMBER, Table
-from glassnet.errors import ConfigurationError, ModelFileError, NotFittedError, TableFormatError
+from glassnet.data.table import LABEL, MISSING, Table
+from glassnet.encodings import (
+    Index,
+    Mask,
+    align_columns,
+    encode_inputs,
+    encode_outputs,
+    input_spec,
+    match_layout,
+    output_specs,
+)
+from glassnet.errors import ModelFileError, NotFittedError, TableFormatError
 from glassnet.layers import Dense
 from glassnet.network import Network
 from glassnet.optimizers import Optimizer, get_optimizer
@@ -34,6 +43,8 @@ from glassnet.recipes import (
     resolve_settings,
     settings_for_task,
 )
+from glassnet.scores import score
+from glassnet.targets import check_recipe, infer_task, prepare_table
 from glassnet.training import History
 
 __all__ = [
@@ -49,10 +60,6 @@ __all__ = [
 ]
 
 MODEL_KIND = "glassnet.table_model"
-#: Numbers beyond this magnitude are refused: their squares (losses, variances, MSE) must stay
-#: far inside float64's range (about 1.8e308) even when summed over millions of rows.
-LARGEST = 1e100
-Index = np.ndarray[Any, np.dtype[np.intp]]
 
 
 class TableModel:
@@ -154,40 +161,47 @@ class TableModel:
         TrainingDivergedError
             The loss became inf or NaN.
         """
-        output_columns = _output_columns(table, outputs, target)
-        if classify:
-            kinds = [LABEL if j in output_columns else kind for j, kind in enumerate(table.kinds)]
-            table = replace(table, kinds=kinds)
-        input_columns = [j for j in range(table.n_columns) if j not in output_columns]
-        if not input_columns:
-            raise TableFormatError(
-                f"expected at least one input column besides the {len(output_columns)} output "
-                "column(s), found none",
-                table.path,
-            )
-        _check_no_missing_inputs(table, input_columns, output_columns)
-        known = ~np.any([table.missing(j) for j in output_columns], axis=0)
-        for j in input_columns:
-            _check_magnitude(table, j, np.arange(table.n_rows))
-        for j in output_columns:
-            _check_magnitude(table, j, np.flatnonzero(known))
-        if not known.any():
-            raise TableFormatError(
-                "expected at least one row with a known output to learn from, found only '?'",
-                table.path,
-                table.lines[0],
-            )
+        table, input_columns, output_columns, known = prepare_table(
+            table, outputs, target, classify
+        )
         preset = "standard" if classify and self.preset == "auto" else self.preset
-        settings = resolve_settings(table, output_columns, preset, **self.settings)
-        self.columns_ = list(table.names)
-        self.task_ = _task(table, output_columns, known)
-        self.settings_ = settings_for_task(settings, self.task_)
-        _check_recipe(self.settings_, self.task_, table, output_columns)
-        self.inputs_ = [_input_spec(table, j, known, self.settings_.scale) for j in input_columns]
-        self.outputs_, self.classes_ = _output_specs(table, output_columns, known, self)
+        self._choose_encodings(table, input_columns, output_columns, known, preset)
         X = self._encode_inputs(table, np.flatnonzero(known))  # (n, n_features)
         Y = self._encode_outputs(table, np.flatnonzero(known))  # (n, n_outputs)
         self.net_ = self._build(X.shape[1], Y.shape[1])
+        self.history_: History | None = self._train(table, known, X, Y, callback, trainer, on_start)
+        self.metrics_ = self._training_metrics(X, Y, int(known.sum()))
+        return self
+
+    def _choose_encodings(
+        self,
+        table: Table,
+        input_columns: list[int],
+        output_columns: list[int],
+        known: Mask,
+        preset: str,
+    ) -> None:
+        """Settle the task, the settings and each column's encoding from the training rows."""
+        settings = resolve_settings(table, output_columns, preset, **self.settings)
+        self.columns_ = list(table.names)
+        self.task_ = infer_task(table, output_columns, known)
+        self.settings_ = settings_for_task(settings, self.task_)
+        check_recipe(self.settings_, self.task_, table, output_columns)
+        scale = self.settings_.scale
+        self.inputs_ = [input_spec(table, j, known, scale) for j in input_columns]
+        self.outputs_, self.classes_ = output_specs(table, output_columns, known, self.task_, scale)
+
+    def _train(
+        self,
+        table: Table,
+        known: Mask,
+        X: Array,
+        Y: Array,
+        callback: Callable[[int, Network, History], bool | None] | None,
+        trainer: Callable[[Network, Array, Array, Array], History] | None,
+        on_start: Callable[[Network, Array, Array, Array], None] | None,
+    ) -> History:
+        """Call ``on_start``, then train with ``trainer`` or ``Network.fit``; return the History."""
         settings = self.settings_
         assert settings.epochs is not None
         assert settings.validation is not None
@@ -196,20 +210,17 @@ class TableModel:
             if on_start is not None:
                 on_start(self.net_, X, Y, X_new)
         if trainer is not None:
-            self.history_: History | None = trainer(self.net_, X, Y, X_new)
-        else:
-            self.history_ = self.net_.fit(
-                X,
-                Y,
-                epochs=settings.epochs,
-                batch_size=settings.batch_size,
-                shuffle=settings.shuffle,
-                validation_fraction=settings.validation if X.shape[0] > 1 else 0.0,
-                patience=settings.patience,
-                callback=callback,
-            )
-        self.metrics_ = self._training_metrics(X, Y, int(known.sum()))
-        return self
+            return trainer(self.net_, X, Y, X_new)
+        return self.net_.fit(
+            X,
+            Y,
+            epochs=settings.epochs,
+            batch_size=settings.batch_size,
+            shuffle=settings.shuffle,
+            validation_fraction=settings.validation if X.shape[0] > 1 else 0.0,
+            patience=settings.patience,
+            callback=callback,
+        )
 
     def _build(self, n_features: int, n_outputs: int) -> Network:
         settings = self.settings_
@@ -241,7 +252,7 @@ class TableModel:
             metrics["best_epoch"] = history.best_epoch
         metrics["stopped_early"] = history.stopped_early
         P = self.net_.predict(X)  # (n, n_outputs)
-        metrics.update(_scores(self.task_, P, Y, self.outputs_))
+        metrics.update(score(self.task_, P, Y, self.outputs_))
         return metrics
 
     # -- answers ------------------------------------------------------------------------------
@@ -351,7 +362,7 @@ class TableModel:
         P = self.net_.predict(X)  # (n, n_outputs)
         result: dict[str, Any] = {"rows": int(known.size)}
         result["loss"] = self.net_.evaluate(X, Y)
-        result.update(_scores(self.task_, P, Y, self.outputs_, confusion=True))
+        result.update(score(self.task_, P, Y, self.outputs_, confusion=True))
         if self.task_ != REGRESSION:
             result["classes"] = self._class_names()
         return result
@@ -392,123 +403,18 @@ class TableModel:
             names the file, the header's line and the column.
         """
         self._check_fitted()
-        trained_without_header = self.columns_ == [
-            f"column{j}" for j in range(1, len(self.columns_) + 1)
-        ]
-        if table.header is None or table.file_columns is not None or trained_without_header:
-            return table
-        names = table.names
-        inputs = [spec["name"] for spec in self.inputs_]
-        for wanted in (self.columns_, inputs):
-            if len(names) == len(wanted) and set(names) == set(wanted):
-                order = [names.index(name) for name in wanted]
-                return table if order == list(range(len(order))) else table.select(order)
-        line = table.header_line
-        for column, name in enumerate(names, start=1):
-            if name not in self.columns_:
-                raise TableFormatError(
-                    f"expected the columns {_listing(self.columns_)} (or the inputs "
-                    f"{_listing(inputs)}) as in training, found an unknown column {name!r}",
-                    table.path,
-                    line,
-                    column,
-                )
-        missing = [name for name in inputs if name not in names]
-        absent = missing or [name for name in self.columns_ if name not in names]
-        raise TableFormatError(
-            f"expected the columns {_listing(self.columns_)} (or the inputs {_listing(inputs)}) "
-            f"as in training, found no column {absent[0]!r}",
-            table.path,
-            line,
-        )
+        return align_columns(table, self.columns_, [spec["name"] for spec in self.inputs_])
 
     # -- encoding -----------------------------------------------------------------------------
 
     def _layout(self, table: Table) -> str:
-        n_all, n_inputs = len(self.columns_), len(self.inputs_)
-        if table.n_columns == n_all:
-            return "full"
-        if table.n_columns == n_inputs:
-            return "inputs"
-        raise TableFormatError(
-            f"expected {n_all} columns ({n_inputs} input and {n_all - n_inputs} output, as in "
-            f"training) or {n_inputs} (inputs only), found {table.n_columns}",
-            table.path,
-            table.lines[0],
-        )
+        return match_layout(table, self.columns_, [spec["name"] for spec in self.inputs_])
 
     def _encode_inputs(self, table: Table, rows: Index, layout: str = "full") -> Array:
-        blocks = []
-        for index, spec in enumerate(self.inputs_):
-            j = spec["position"] if layout == "full" else index
-            cells = [table.rows[i][j] for i in rows]
-            for i, cell in zip(rows, cells, strict=True):
-                if cell == MISSING:
-                    raise table.error(
-                        f"expected a value in input column {spec['name']!r}, found '?' (only "
-                        "output columns may hold '?')",
-                        int(i),
-                        j,
-                    )
-            if spec["kind"] == LABEL:
-                block = _one_hot(  # (n, n_categories)
-                    table,
-                    rows,
-                    j,
-                    spec["categories"],
-                    f"a label of input column {spec['name']!r} seen in training",
-                )
-            else:
-                if table.kinds[j] != NUMBER:
-                    bad = next(
-                        i for i, cell in zip(rows, cells, strict=True) if not _is_number(cell)
-                    )
-                    raise table.error(
-                        f"expected a number in input column {spec['name']!r} as in training, "
-                        f"found {table.rows[bad][j]!r}",
-                        int(bad),
-                        j,
-                    )
-                _check_magnitude(table, j, rows)
-                values = table.numbers(j)[rows]
-                block = ((values - spec["mean"]) / spec["scale"]).reshape(-1, 1)  # (n, 1)
-            blocks.append(block)
-        return np.hstack(blocks)  # (n, n_features)
+        return encode_inputs(table, rows, self.inputs_, layout)
 
     def _encode_outputs(self, table: Table, rows: Index) -> Array:
-        if self.task_ == MULTICLASS:
-            spec = self.outputs_[0]
-            j = spec["position"]
-            assert self.classes_ is not None
-            return _one_hot(  # (n, n_classes)
-                table, rows, j, self.classes_, f"a class of output column {spec['name']!r}"
-            )
-        columns = []
-        for spec in self.outputs_:
-            j = spec["position"]
-            if table.kinds[j] != NUMBER:
-                bad = next(i for i in rows if not _is_number(table.rows[i][j]))
-                raise table.error(
-                    f"expected a number in output column {spec['name']!r}, found "
-                    f"{table.rows[bad][j]!r}",
-                    int(bad),
-                    j,
-                )
-            values = table.numbers(j)[rows]
-            if self.task_ == BINARY:
-                bad_rows = np.flatnonzero((values != 0) & (values != 1))
-                if bad_rows.size:
-                    i = int(rows[bad_rows[0]])
-                    raise table.error(
-                        f"expected 0 or 1 in output column {spec['name']!r} as in training, "
-                        f"found {table.rows[i][j]!r}",
-                        i,
-                        j,
-                    )
-            else:
-                values = (values - spec["mean"]) / spec["scale"]
-            columns.append(values)
-        return np.column_stack(columns)  # (n, n_outputs)
+        return encode_outputs(table, rows, self.outputs_, self.task_, self.classes_)
 
     def _class_names(self) -> list[str]:
         return list(self.classes_) if self.classes_ is not None else ["0", "1"]
@@ -589,168 +495,10 @@ class TableModel:
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def _output_columns(table: Table, outputs: int, target: Sequence[str] | None) -> list[int]:
-    if target:
-        columns = [table.column_index(name) for name in target]
-        if len(set(columns)) != len(columns):
-            raise ConfigurationError(f"expected distinct target columns, got {', '.join(target)}")
-        return columns
-    if isinstance(outputs, bool) or not isinstance(outputs, int) or outputs < 1:
-        raise ConfigurationError(f"outputs must be an int >= 1, got {outputs!r}")
-    if outputs >= table.n_columns:
-        raise TableFormatError(
-            f"expected more than {outputs} columns for {outputs} output column(s) and at least "
-            f"one input, found {table.n_columns}",
-            table.path,
-            table.lines[0],
-        )
-    return list(range(table.n_columns - outputs, table.n_columns))
-
-
-def _check_magnitude(table: Table, j: int, rows: Index) -> None:
-    """Refuse a number too large to train on or answer from, naming its file, line and column."""
-    if table.kinds[j] != NUMBER:
-        return
-    values = table.numbers(j)[rows]
-    large = np.flatnonzero(np.abs(values) > LARGEST)
-    if large.size:
-        i = int(rows[large[0]])
-        raise table.error(
-            f"expected numbers of magnitude at most {LARGEST:.0e} to train on (their squares "
-            f"must fit a 64-bit float), found {table.rows[i][j]!r}; rescale column "
-            f"{table.names[j]!r} (divide it by a power of ten, or take logarithms)",
-            i,
-            j,
-        )
-
-
-def _check_recipe(settings: Settings, task: str, table: Table, outputs: list[int]) -> None:
-    """The tutorial's recipe (sigmoid neurons, raw inputs) can only learn outputs of 0 and 1."""
-    if settings.preset != "tutorial" or task == BINARY:
-        return
-    names = ", ".join(repr(table.names[j]) for j in outputs)
-    found = "labels" if task == MULTICLASS else "numbers other than 0 and 1"
-    raise ConfigurationError(
-        f"the tutorial recipe learns outputs of 0 and 1 (sigmoid neurons), but output column "
-        f"{names} holds {found}; use --preset standard (or leave --preset out)"
-    )
-
-
-def _check_no_missing_inputs(table: Table, inputs: list[int], outputs: list[int]) -> None:
-    names = ", ".join(repr(table.names[j]) for j in outputs)
-    for i, row in enumerate(table.rows):
-        for j in inputs:
-            if row[j] == MISSING:
-                raise table.error(
-                    f"expected a value in input column {table.names[j]!r}, found '?' (only the "
-                    f"output column(s) {names} may hold '?')",
-                    i,
-                    j,
-                )
-
-
-def _task(table: Table, outputs: list[int], known: Array) -> str:
-    kinds = [table.kinds[j] for j in outputs]
-    if LABEL in kinds:
-        if len(outputs) > 1:
-            raise TableFormatError(
-                f"expected a label output to be the only output column, found {len(outputs)} "
-                f"output columns ({', '.join(table.names[j] for j in outputs)})",
-                table.path,
-            )
-        return MULTICLASS
-    values = np.concatenate([table.numbers(j)[known] for j in outputs])
-    return BINARY if np.isin(values, (0.0, 1.0)).all() else REGRESSION
-
-
-def _input_spec(table: Table, j: int, known: Array, scale: bool) -> dict[str, Any]:
-    spec: dict[str, Any] = {"name": table.names[j], "position": j, "kind": table.kinds[j]}
-    if table.kinds[j] == LABEL:
-        spec["categories"] = sorted(set(table.cells(j)))
-    else:
-        spec["mean"], spec["scale"] = _mean_scale(table.numbers(j)[known], scale)
-    return spec
-
-
-def _output_specs(
-    table: Table, outputs: list[int], known: Array, model: TableModel
-) -> tuple[list[dict[str, Any]], list[str] | None]:
-    specs: list[dict[str, Any]] = [{"name": table.names[j], "position": j} for j in outputs]
-    if model.task_ == MULTICLASS:
-        j = outputs[0]
-        classes = sorted({cell for cell, ok in zip(table.cells(j), known, strict=True) if ok})
-        if len(classes) < 2:
-            raise TableFormatError(
-                f"expected at least two classes in output column {table.names[j]!r} to tell "
-                f"apart, found only {classes[0]!r}",
-                table.path,
-            )
-        return specs, classes
-    if model.task_ == REGRESSION:
-        for spec, j in zip(specs, outputs, strict=True):
-            spec["mean"], spec["scale"] = _mean_scale(
-                table.numbers(j)[known], model.settings_.scale
-            )
-    return specs, None
-
-
-def _mean_scale(values: Array, scale: bool) -> tuple[float, float]:
-    if not scale:
-        return 0.0, 1.0
-    std = float(values.std())
-    return float(values.mean()), std if std > 0 else 1.0
-
-
 def _with_weight_decay(optimizer: Optimizer, l2: float) -> Optimizer:
     config = optimizer.get_config()
     config["weight_decay"] = l2
     return type(optimizer)(**config)
-
-
-def _scores(
-    task: str, P: Array, Y: Array, outputs: list[dict[str, Any]], confusion: bool = False
-) -> dict[str, Any]:
-    """Accuracy (and confusion) for classifiers; R², MAE and MSE in table units for regression."""
-    if task == MULTICLASS:
-        truth, guess = Y.argmax(axis=1), P.argmax(axis=1)
-        result: dict[str, Any] = {"accuracy": float((truth == guess).mean())}
-        if confusion:
-            matrix = np.zeros((Y.shape[1], Y.shape[1]), dtype=int)
-            np.add.at(matrix, (truth, guess), 1)
-            result["confusion"] = matrix.tolist()
-        return result
-    if task == BINARY:
-        guess = (P >= 0.5).astype(float)
-        result = {"accuracy": float((guess == Y).all(axis=1).mean())}
-        if confusion:
-            matrices = []
-            for k in range(Y.shape[1]):
-                matrix = np.zeros((2, 2), dtype=int)
-                np.add.at(matrix, (Y[:, k].astype(int), guess[:, k].astype(int)), 1)
-                matrices.append(matrix.tolist())
-            result["confusion"] = matrices[0] if len(matrices) == 1 else matrices
-        return result
-    scale = np.array([spec["scale"] for spec in outputs])
-    truth, guess = Y * scale, P * scale  # (n, k), in table units less the shift
-    per_output = []
-    for k, spec in enumerate(outputs):
-        error = guess[:, k] - truth[:, k]
-        spread = float(((truth[:, k] - truth[:, k].mean()) ** 2).sum())
-        r2 = 1.0 - float(error @ error) / spread if spread > 0 else 0.0
-        per_output.append(
-            {
-                "name": spec["name"],
-                "r2": r2,
-                "mae": float(np.abs(error).mean()),
-                "mse": float((error**2).mean()),
-            }
-        )
-    result = {
-        key: float(np.mean([entry[key] for entry in per_output])) for key in ("r2", "mae", "mse")
-    }
-    if confusion or len(per_output) > 1:
-        result["per_output"] = per_output
-    return result
 
 
 def _check_specs(model: TableModel, net: Network) -> None:
@@ -780,31 +528,5 @@ def _insert(row: list[str], positions: list[int], values: list[str]) -> list[str
     return cells
 
 
-def _one_hot(table: Table, rows: Index, j: int, categories: Sequence[str], expected: str) -> Array:
-    """Column ``j`` of ``rows`` as one-hot rows over ``categories``; an unknown cell is an error."""
-    lookup = {label: k for k, label in enumerate(categories)}
-    Y = np.zeros((len(rows), len(categories)))  # (n, n_categories)
-    for r, i in enumerate(rows):
-        cell = table.rows[i][j]
-        if cell not in lookup:
-            raise table.error(
-                f"expected {expected} ({_listing(categories)}), found {cell!r}", int(i), j
-            )
-        Y[r, lookup[cell]] = 1.0
-    return Y
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        return math.isfinite(float(cell))
-    except ValueError:
-        return False
-
-
 def _format_number(value: float) -> str:
     return f"{value:.8g}"
-
-
-def _listing(labels: Sequence[str], limit: int = 8) -> str:
-    shown = ", ".join(labels[:limit])
-    return shown + (f", ... ({len(labels)} in all)" if len(labels) > limit else "")
