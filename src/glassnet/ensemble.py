@@ -11,7 +11,6 @@ one matrix product ``X @ W`` with W viewed as (i, K·o); letters as in ``layers.
 from __future__ import annotations
 
 import copy
-import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -19,19 +18,14 @@ from typing import Any
 import numpy as np
 
 from glassnet._types import Array
-from glassnet.errors import (
-    ConfigurationError,
-    ConvergenceWarning,
-    ShapeError,
-    TrainingDivergedError,
-)
+from glassnet.ensemble_training import train_members
+from glassnet.errors import ConfigurationError, ConvergenceWarning, ShapeError
 from glassnet.initializers import as_rng
 from glassnet.layers import Dense
 from glassnet.losses import sum_of_squares
 from glassnet.network import Network
 from glassnet.optimizers import Optimizer
-from glassnet.steps import Rewind
-from glassnet.training import History
+from glassnet.training import History, _check_int, _step_rows
 
 __all__ = ["Ensemble"]
 
@@ -133,19 +127,24 @@ class Ensemble:
         self._W0_wide = self._W0.reshape(first_i, K * first_o)  # a view: (i, K·o)
         self._WT = [W.transpose(0, 2, 1) for W in self.weights]  # (K, o, i) views
         self._loss_name = self.template.loss.name
-        self._grads: list[dict[str, Array]] = []  # per layer: "W" (as stored), "b"
-        self._pairs: list[tuple[Array, Array]] = []  # (param, grad) in Network order
+        self._grads, self._pairs = self._gradients()
+
+    def _gradients(self) -> tuple[list[dict[str, Array]], list[tuple[Array, Array]]]:
+        """Zeroed gradients per layer ("W" shaped as stored, "b") and the (param, grad) pairs."""
+        grads: list[dict[str, Array]] = []
+        pairs: list[tuple[Array, Array]] = []  # in Network order
         for index, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             param = self._W0 if index == 0 else W
             grad = {"W": np.zeros_like(param)}
-            self._pairs.append((param, grad["W"]))
+            pairs.append((param, grad["W"]))
             if index == 0:
                 grad["W3"] = grad["W"].transpose(1, 0, 2)  # (K, i, o) view of (i, K, o)
-                grad["Ww"] = grad["W"].reshape(shapes[0][0], -1)  # (i, K·o)
+                grad["Ww"] = grad["W"].reshape(param.shape[0], -1)  # (i, K·o)
             if b is not None:
                 grad["b"] = np.zeros_like(b)
-                self._pairs.append((b, grad["b"]))
-            self._grads.append(grad)
+                pairs.append((b, grad["b"]))
+            grads.append(grad)
+        return grads, pairs
 
     # -- structure -----------------------------------------------------------------------------
 
@@ -316,7 +315,7 @@ class Ensemble:
             np.divide(dZ, n, dZ)
         return float(self._losses(Z, A, Y).mean()), dZ
 
-    # -- training ------------------------------------------------------------------------------
+    # -- training (the loop is ensemble_training.py) -------------------------------------------
 
     def fit(
         self,
@@ -350,46 +349,13 @@ class Ensemble:
         TrainingDivergedError
             When every member has diverged.
         """
-        for name, value, minimum in (("epochs", epochs, 0), ("batch_size", batch_size, 1)):
-            if value is None and name == "batch_size":
-                continue
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | np.integer)
-                or value < minimum
-            ):
-                raise ConfigurationError(f"{name} must be an int >= {minimum}, got {value!r}")
+        _check_int("epochs", epochs, 0)
+        _check_int("batch_size", batch_size, 1, allow_none=True)
         X = self.template.check_X(X)
         Y = self.template.check_y(y, X.shape[0])
         if X.shape[0] == 0:
             raise ConfigurationError("cannot train on zero rows")
-        n_samples = X.shape[0]
-        step = n_samples if batch_size is None else min(batch_size, n_samples)
-        full_batch = step == n_samples and not shuffle
-        # One copy of the targets per member, (n, K, o): subtracting a broadcast (n, 1, o) runs
-        # NumPy's inner loop o entries at a time, ten times slower for the tutorial's one output.
-        Y3 = np.ascontiguousarray(
-            np.broadcast_to(Y[:, None, :], (n_samples, self.n_members, Y.shape[1]))
-        )
-        history = self.history = History()
-        params = [param for param, _ in self._pairs]
-        rewind = Rewind(self._step, X, Y3, full_batch, params=params, owner=self)
-        frozen: list[tuple[Array, tuple[Any, ...], Array]] = []  # (param, index, kept values)
-        finite, next_mark, epoch = 1, 1, 0
-        with np.errstate(over="ignore", invalid="ignore"):
-            for epoch in range(1, epochs + 1):
-                if epoch >= next_mark:
-                    next_mark = rewind.mark(epoch)
-                loss = self._step(X, Y3) if full_batch else self._run_batches(X, Y, step, shuffle)
-                for param, index, kept in frozen:
-                    param[index] = kept
-                if not math.isfinite(loss):
-                    frozen += self._freeze(X, Y, rewind, epoch, finite, epoch)
-                    loss = float(self.evaluate_members(X, Y).mean())
-                finite = epoch
-                history.loss.append(loss)
-            if not self._finite_members().all():
-                frozen += self._freeze(X, Y, rewind, None, finite, epoch)
+        history = train_members(self, X, Y, epochs, _step_rows(X.shape[0], batch_size), shuffle)
         if self.diverged.any():
             warnings.warn(
                 f"{np.count_nonzero(self.diverged)} of {self.n_members} members diverged and kept "
@@ -399,66 +365,6 @@ class Ensemble:
                 stacklevel=2,
             )
         return history
-
-    def _run_batches(self, X: Array, Y: Array, step: int, shuffle: bool) -> float:
-        """One epoch of mini-batches; with ``shuffle`` each member draws its own order."""
-        n_samples = X.shape[0]
-        summed = self.template.loss.reduction == "sum"
-        orders = np.stack([rng.permutation(n_samples) for rng in self.rngs]) if shuffle else None
-        total = 0.0
-        for start in range(0, n_samples, step):
-            if orders is None:
-                X_batch, Y_batch = X[start : start + step], Y[start : start + step, None, :]
-                Y_batch = np.ascontiguousarray(
-                    np.broadcast_to(Y_batch, (Y_batch.shape[0], self.n_members, Y.shape[1]))
-                )
-            else:
-                rows = orders[:, start : start + step]  # (K, b)
-                X_batch = X[rows]  # (K, b, i)
-                Y_batch = Y[rows].transpose(1, 0, 2)  # (b, K, o)
-            loss = self._step(X_batch, Y_batch)
-            total += loss if summed else loss * X_batch.shape[-2]
-        return total if summed else total / n_samples
-
-    def _finite_members(self) -> np.ndarray:
-        """Whether each member's weights are all finite, shape (K,)."""
-        ok: np.ndarray = np.ones(self.n_members, dtype=bool)
-        for param, axis in self.parameters():
-            ok &= np.isfinite(np.moveaxis(param, axis, 0).reshape(self.n_members, -1)).all(axis=1)
-        return ok
-
-    def _freeze(
-        self, X: Array, Y: Array, rewind: Rewind, epoch: int | None, finite: int, now: int
-    ) -> list[tuple[Array, tuple[Any, ...], Array]]:
-        """Give members that diverged their last finite weights; return what keeps them there.
-
-        ``epoch`` is the epoch whose loss was not finite (None: only the weights are not).
-        """
-        params = [param for param, _ in self._pairs]
-        current = [param.copy() for param in params]  # the healthy members go on from here
-        bad = ~self._finite_members()
-        if epoch is not None:
-            rewind.restore(epoch)  # which members' losses were not finite at this epoch's start?
-            bad |= ~np.isfinite(self.evaluate_members(X, Y))
-        bad &= self.diverged == 0
-        rewind.restore(finite)
-        members = np.flatnonzero(bad)
-        kept = []
-        for (param, axis), saved in zip(self.parameters(), current, strict=True):
-            index = (slice(None),) * axis + (members,)
-            values = param[index].copy()
-            np.copyto(param, saved)
-            param[index] = values
-            kept.append((param, index, values))
-        self.diverged[members] = now
-        if (self.diverged > 0).all():
-            raise TrainingDivergedError(
-                f"training diverged by epoch {now}: every member's loss became inf or NaN; "
-                "each kept its last finite weights. Try a lower learning rate, or scale the "
-                "inputs to unit size.",
-                now,
-            )
-        return kept
 
     # -- using the members ---------------------------------------------------------------------
 

@@ -165,113 +165,183 @@ def fit(
     _check_int("epochs", epochs, 0)
     _check_int("batch_size", batch_size, 1, allow_none=True)
     _check_int("patience", patience, 1, allow_none=True)
+    X, Y, X_val, Y_val = _prepare_data(net, X, y, batch_size, validation_data, validation_fraction)
+    history = History()
+    net.history = history
+    run = _Run(net, X, Y, X_val, Y_val, batch_size, shuffle, patience, callback, history)
+    # Overflow on the way to divergence is expected and detected from the loss itself.
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            run.epochs(epochs)
+        except KeyboardInterrupt:
+            run.interrupted(restore_best)
+    run.finish(restore_best)
+    return history
+
+
+def _prepare_data(
+    net: Network,
+    X: Any,
+    y: Any,
+    batch_size: int | None,
+    validation_data: tuple[Any, Any] | None,
+    validation_fraction: float,
+) -> tuple[Array, Array, Array | None, Array | None]:
+    """Check the training data and set the validation rows apart: X, Y, X_val, Y_val."""
     X = _check_features(net, X, widen_per_batch=batch_size is not None and not validation_fraction)
     Y = net.check_y(y, X.shape[0])
     if _step_rows(X.shape[0], batch_size) == X.shape[0] and X.dtype != net.dtype:
         X = net.check_X(X)  # one batch of everything: widen it once
+    X_val: Array | None = None
+    Y_val: Array | None = None
     if validation_data is not None:
         X_val = net.check_X(validation_data[0], "validation X")
-        Y_val: Array | None = net.check_y(validation_data[1], X_val.shape[0], "validation y")
+        Y_val = net.check_y(validation_data[1], X_val.shape[0], "validation y")
     elif validation_fraction:
         X, Y, X_val, Y_val = _split_validation(net, X, Y, validation_fraction)
-    else:
-        X_val, Y_val = None, None
     if X.shape[0] == 0:
         raise ConfigurationError("cannot train on zero rows")
+    return X, Y, X_val, Y_val
 
-    history = History()
-    net.history = history
-    n_samples = X.shape[0]
-    step = _step_rows(n_samples, batch_size)
-    full_batch = step == n_samples and not shuffle
-    pairs = [(param, grad) for _, param, grad in net.parameters()]
-    best: list[Array] | None = None
-    best_loss = math.inf
-    since_best = 0
-    summed = net.loss.reduction == "sum"
-    train = TrainingStep(net)  # net.train_step's arithmetic, into buffers reused every step
-    # The weights each epoch started from, for the last finite ones (replayed when exact).
-    rewind = Rewind(train, X, Y, replayable=full_batch and callback is None)
-    finite = 1  # the last epoch whose starting weights are known to give a finite loss
-    next_mark = 1
-    watching = Y_val is not None or patience is not None or callback is not None
-    losses, isfinite = history.loss, math.isfinite  # looked up once: the tutorial's epoch is ~5 µs
-    epoch = 0
-    # Overflow on the way to divergence is expected and detected below from the loss itself.
-    with np.errstate(over="ignore", invalid="ignore"):
-        try:
-            for epoch in range(1, epochs + 1):
-                if epoch >= next_mark:
-                    next_mark = rewind.mark(epoch)
-                if full_batch:
-                    epoch_loss = train(X, Y)
-                else:
-                    epoch_loss = _run_batches(net, train, X, Y, step, shuffle, summed)
-                if not isfinite(epoch_loss):
-                    _diverged(net, rewind, finite, epoch, epoch_loss)
-                finite = epoch  # a finite loss vouches for the starting weights
-                losses.append(epoch_loss)
-                if not watching:
-                    continue
-                monitored = epoch_loss
-                if Y_val is not None:
-                    monitored = net.evaluate(X_val, Y_val)
-                    history.val_loss.append(monitored)
-                if patience is not None:
-                    if monitored < best_loss:
-                        best_loss, since_best, history.best_epoch = monitored, 0, epoch
-                        best = [param.copy() for param, _ in pairs]
-                    else:
-                        since_best += 1
-                        if since_best >= patience:
-                            history.stopped_early = True
-                            break
-                if callback is not None:
-                    if callback(epoch, net, history):
-                        break
-                    if not train.is_current():  # the callback gave a layer new arrays
-                        train = TrainingStep(net)
-                        pairs = train.pairs
-                        rewind = Rewind(train, X, Y, replayable=False, first_epoch=epoch + 1)
-                        finite = next_mark = epoch + 1
-        except KeyboardInterrupt:
-            history.interrupted = True
-            warnings.warn(
-                f"training interrupted at epoch {epoch}; keeping the "
-                + (
-                    "best weights so far"
-                    if best is not None and restore_best
-                    else "last finite weights"
-                ),
-                ConvergenceWarning,
-                stacklevel=2,
+
+class _Run:
+    """One ``fit`` in progress: its step, the weights to fall back on, and the best epoch so far.
+
+    An exception can end training anywhere, so what the Ctrl-C and divergence handling needs
+    (the epoch, the last finite one, the best weights) lives here rather than in locals.
+    """
+
+    __slots__ = (
+        "X", "X_val", "Y", "Y_val", "best", "best_loss", "callback", "epoch", "finite",
+        "full_batch", "history", "net", "next_mark", "pairs", "patience", "rewind", "rows",
+        "shuffle", "since_best", "summed", "train", "watching",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        net: Network,
+        X: Array,
+        Y: Array,
+        X_val: Array | None,
+        Y_val: Array | None,
+        batch_size: int | None,
+        shuffle: bool,
+        patience: int | None,
+        callback: Callable[[int, Network, History], bool | None] | None,
+        history: History,
+    ) -> None:
+        self.net, self.X, self.Y, self.X_val, self.Y_val = net, X, Y, X_val, Y_val
+        self.shuffle, self.patience, self.callback, self.history = (
+            shuffle,
+            patience,
+            callback,
+            history,
+        )
+        self.rows = _step_rows(X.shape[0], batch_size)
+        self.full_batch = self.rows == X.shape[0] and not shuffle
+        self.summed = net.loss.reduction == "sum"
+        self.train = TrainingStep(
+            net
+        )  # net.train_step's arithmetic, into buffers reused every step
+        self.pairs = self.train.pairs
+        # The weights each epoch started from, for the last finite ones (replayed when exact).
+        self.rewind = Rewind(self.train, X, Y, replayable=self.full_batch and callback is None)
+        self.finite = 1  # the last epoch whose starting weights are known to give a finite loss
+        self.next_mark = 1
+        self.epoch = 0
+        self.best: list[Array] | None = None
+        self.best_loss = math.inf
+        self.since_best = 0
+        self.watching = Y_val is not None or patience is not None or callback is not None
+
+    def epochs(self, epochs: int) -> None:
+        """Train for ``epochs`` epochs, or until ``patience`` or the callback ends training."""
+        # Looked up once: the tutorial's epoch is ~5 µs.
+        X, Y, losses, isfinite = self.X, self.Y, self.history.loss, math.isfinite
+        for epoch in range(1, epochs + 1):
+            self.epoch = epoch
+            if epoch >= self.next_mark:
+                self.next_mark = self.rewind.mark(epoch)
+            epoch_loss = self.train(X, Y) if self.full_batch else self._run_batches()
+            if not isfinite(epoch_loss):
+                _diverged(self.net, self.rewind, self.finite, epoch, epoch_loss)
+            self.finite = epoch  # a finite loss vouches for the starting weights
+            losses.append(epoch_loss)
+            if self.watching and self._watch(epoch, epoch_loss):
+                return
+
+    def _run_batches(self) -> float:
+        """One epoch of mini-batches (in a new order with ``shuffle``); return its loss."""
+        X, Y, rows, train = self.X, self.Y, self.rows, self.train
+        n_samples = X.shape[0]
+        order = self.net.rng.permutation(n_samples) if self.shuffle else None
+        total = 0.0
+        for start in range(0, n_samples, rows):
+            if order is None:
+                X_batch, Y_batch = X[start : start + rows], Y[start : start + rows]
+                if X_batch.dtype != Y_batch.dtype:  # float32 data for a float64 network
+                    X_batch = X_batch.astype(Y_batch.dtype)
+            else:
+                X_batch, Y_batch = train.gather(X, Y, order[start : start + rows])
+            loss = train(X_batch, Y_batch)
+            total += loss if self.summed else loss * X_batch.shape[0]
+        return total if self.summed else total / n_samples
+
+    def _watch(self, epoch: int, epoch_loss: float) -> bool:
+        """Validate, note the best epoch and call the callback; return whether to stop."""
+        monitored = epoch_loss
+        if self.Y_val is not None:
+            monitored = self.net.evaluate(self.X_val, self.Y_val)
+            self.history.val_loss.append(monitored)
+        if self.patience is not None and self._out_of_patience(epoch, monitored, self.patience):
+            self.history.stopped_early = True
+            return True
+        return self.callback is not None and self._call_back(epoch, self.callback)
+
+    def _out_of_patience(self, epoch: int, monitored: float, patience: int) -> bool:
+        """Keep a new best epoch's weights; return whether ``patience`` epochs went by without."""
+        if monitored < self.best_loss:
+            self.best_loss, self.since_best, self.history.best_epoch = monitored, 0, epoch
+            self.best = [param.copy() for param, _ in self.pairs]
+            return False
+        self.since_best += 1
+        return self.since_best >= patience
+
+    def _call_back(
+        self, epoch: int, callback: Callable[[int, Network, History], bool | None]
+    ) -> bool:
+        """Call the callback; return whether it asks to stop."""
+        if callback(epoch, self.net, self.history):
+            return True
+        if not self.train.is_current():  # the callback gave a layer new arrays
+            self.train = TrainingStep(self.net)
+            self.pairs = self.train.pairs
+            self.rewind = Rewind(
+                self.train, self.X, self.Y, replayable=False, first_epoch=epoch + 1
             )
-            if best is None or not restore_best:
-                rewind.restore(finite)
-    train.publish()
-    if not all(np.isfinite(param).all() for param, _ in pairs):
-        _diverged(net, rewind, finite, epoch, math.nan)
-    if patience is not None and restore_best and best is not None:
-        _restore(pairs, best)
-    return history
+            self.finite = self.next_mark = epoch + 1
+        return False
 
+    def interrupted(self, restore_best: bool) -> None:
+        """After Ctrl-C: warn, and go back to the last finite weights unless the best will do."""
+        self.history.interrupted = True
+        keep_best = self.best is not None and restore_best
+        warnings.warn(
+            f"training interrupted at epoch {self.epoch}; keeping the "
+            + ("best weights so far" if keep_best else "last finite weights"),
+            ConvergenceWarning,
+            stacklevel=3,  # the caller of fit
+        )
+        if not keep_best:
+            self.rewind.restore(self.finite)
 
-def _run_batches(
-    net: Network, train: TrainingStep, X: Array, Y: Array, step: int, shuffle: bool, summed: bool
-) -> float:
-    n_samples = X.shape[0]
-    order = net.rng.permutation(n_samples) if shuffle else None
-    total = 0.0
-    for start in range(0, n_samples, step):
-        if order is None:
-            X_batch, Y_batch = X[start : start + step], Y[start : start + step]
-            if X_batch.dtype != Y_batch.dtype:  # float32 data for a float64 network
-                X_batch = X_batch.astype(Y_batch.dtype)
-        else:
-            X_batch, Y_batch = train.gather(X, Y, order[start : start + step])
-        loss = train(X_batch, Y_batch)
-        total += loss if summed else loss * X_batch.shape[0]
-    return total if summed else total / n_samples
+    def finish(self, restore_best: bool) -> None:
+        """Hand the network its last batch, check its weights, and restore the best epoch's."""
+        self.train.publish()
+        if not all(np.isfinite(param).all() for param, _ in self.pairs):
+            _diverged(self.net, self.rewind, self.finite, self.epoch, math.nan)
+        if self.patience is not None and restore_best and self.best is not None:
+            _restore(self.pairs, self.best)
 
 
 def _restore(pairs: list[tuple[Array, Array]], saved: list[Array]) -> None:
