@@ -1,17 +1,14 @@
-"""Watch a network learn: every number of a training step, as the engine computed it.
+"""Watch a network learn: every number of a training run, ready to tell or to save.
 
-``trace`` runs real training steps (the network's own forward, backward and optimizer step) and
-records what each layer saw and produced: inputs, weighted sums, activations, the slope of the
-activation, the error flowing back, gradients and the change the optimizer made. ``explain`` adds
-the starting weights, periodic summaries, the final weights and worked predictions; its result
-prints as plain sentences (``Explanation.narrate``) or converts to JSON-ready data
-(``Explanation.to_dict``). Shapes: n = n_samples, i = a layer's inputs, o = its units.
+``explain`` trains a network and keeps what a learner needs to follow it: the starting weights,
+every number of the first steps (recorded by ``glassnet.traces``, re-exported here), periodic
+summaries, the final weights and worked predictions. Its result prints as plain sentences
+(``Explanation.narrate``) or converts to JSON-ready data (``Explanation.to_dict``); the wording
+itself lives in ``glassnet.narrate``. Shapes: n = n_samples, i = a layer's inputs, o = its units.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +17,7 @@ import numpy as np
 from glassnet._types import Array
 from glassnet.errors import ConfigurationError
 from glassnet.initializers import default_init
-from glassnet.layers import Dense
+from glassnet.traces import LayerStep, Step, trace, trace_step
 
 if TYPE_CHECKING:
     from glassnet.network import Network
@@ -38,97 +35,6 @@ __all__ = [
     "predict_steps",
     "trace",
 ]
-
-
-@dataclass
-class LayerStep:
-    """One layer during one training step, in the engine's own numbers.
-
-    Attributes
-    ----------
-    layer : int
-        1-based position of the layer in the network.
-    activation : str
-        Name of the layer's activation.
-    inputs : ndarray of shape (n, i)
-        What the layer received: the examples for layer 1, the previous layer's outputs otherwise.
-    weights, bias : ndarray of shape (i, o) and (o,) or None
-        Parameters before the update.
-    Z : ndarray of shape (n, o)
-        Weighted sums ``inputs @ weights + bias``.
-    A : ndarray of shape (n, o)
-        Activations ``f(Z)``.
-    dA : ndarray of shape (n, o) or None
-        ∂L/∂A: from the loss for the last layer, from the layer above otherwise. None when the
-        loss is computed straight from the weighted sums (cross-entropy after sigmoid/softmax).
-    slope : ndarray of shape (n, o) or None
-        The activation's derivative f'(Z) at each output (None for softmax, whose outputs
-        depend on each other).
-    dZ : ndarray of shape (n, o)
-        ∂L/∂Z, the delta: ``dA · slope``.
-    dW, db : ndarray
-        Gradients ``inputsᵀ dZ`` and the column sums of ``dZ``.
-    new_weights, new_bias : ndarray
-        Parameters after the optimizer's step.
-    """
-
-    layer: int
-    activation: str
-    inputs: Array
-    weights: Array
-    bias: Array | None
-    Z: Array
-    A: Array
-    # Gradient names follow the maths, as in layers.py.
-    dA: Array | None  # noqa: N815
-    slope: Array | None
-    dZ: Array  # noqa: N815
-    dW: Array  # noqa: N815
-    db: Array | None
-    new_weights: Array
-    new_bias: Array | None
-
-    @property
-    def update(self) -> Array:
-        """The change the optimizer made to the weights, ``new_weights − weights``."""
-        return self.new_weights - self.weights
-
-    @property
-    def bias_update(self) -> Array | None:
-        """The change made to the bias, or None without a bias."""
-        if self.bias is None or self.new_bias is None:
-            return None
-        return self.new_bias - self.bias
-
-
-@dataclass
-class Step:
-    """One training step (one full-batch iteration).
-
-    Attributes
-    ----------
-    step : int
-        1-based step number.
-    targets : ndarray of shape (n, n_outputs)
-    loss : float
-        The loss the engine computed during this step, before its update.
-    layers : list of LayerStep
-    """
-
-    step: int
-    targets: Array
-    loss: float
-    layers: list[LayerStep]
-
-    @property
-    def outputs(self) -> Array:
-        """The network's outputs during this step, shape (n, n_outputs)."""
-        return self.layers[-1].A
-
-    @property
-    def errors(self) -> Array:
-        """``targets − outputs``, the tutorial's error."""
-        return self.targets - self.outputs
 
 
 @dataclass
@@ -193,178 +99,83 @@ class Explanation:
             "start": _tensors(self.network, self.start),
             "data": {"inputs": self.X.tolist(), "targets": self.Y.tolist()},
             "steps": [_step_dict(step) for step in self.steps],
-            "summaries": [
-                {
-                    "epoch": s.epoch,
-                    "loss": s.loss,
-                    "weights": _tensors(self.network, s.weights),
-                }
-                for s in self.summaries
-            ],
+            "summaries": [_summary_dict(self.network, s) for s in self.summaries],
             "epochs": self.epochs,
             "losses": self.losses,
             "outcome": self.outcome,
             "final": _tensors(self.network, self.final),
-            "predictions": [
-                {
-                    "inputs": p.inputs.tolist(),
-                    "layers": [
-                        {"Z": z.tolist(), "A": a.tolist()} for z, a in zip(p.Z, p.A, strict=True)
-                    ],
-                    "output": p.output.tolist(),
-                    "note": p.note,
-                }
-                for p in self.predictions
-            ],
+            "predictions": [_prediction_dict(p) for p in self.predictions],
         }
 
 
+# -- JSON-ready forms ----------------------------------------------------------------------------
+
+
 def _tensors(network: dict[str, Any], values: list[Array]) -> dict[str, Any]:
+    """Each tensor as nested lists, under its parameter name."""
     return {name: v.tolist() for name, v in zip(network["parameters"], values, strict=True)}
 
 
 def _optional(array: Array | None) -> Any:
+    """``array`` as nested lists, or None."""
     return None if array is None else array.tolist()
 
 
+def _layer_step_dict(ls: LayerStep) -> dict[str, Any]:
+    """One layer of a traced step as plain data."""
+    return {
+        "layer": ls.layer,
+        "activation": ls.activation,
+        "inputs": ls.inputs.tolist(),
+        "weights": ls.weights.tolist(),
+        "bias": _optional(ls.bias),
+        "Z": ls.Z.tolist(),
+        "A": ls.A.tolist(),
+        "dA": _optional(ls.dA),
+        "slope": _optional(ls.slope),
+        "dZ": ls.dZ.tolist(),
+        "dW": ls.dW.tolist(),
+        "db": _optional(ls.db),
+        "update": ls.update.tolist(),
+        "bias_update": _optional(ls.bias_update),
+        "new_weights": ls.new_weights.tolist(),
+        "new_bias": _optional(ls.new_bias),
+    }
+
+
 def _step_dict(step: Step) -> dict[str, Any]:
+    """A traced step as plain data."""
     return {
         "step": step.step,
         "loss": step.loss,
         "targets": step.targets.tolist(),
-        "layers": [
-            {
-                "layer": ls.layer,
-                "activation": ls.activation,
-                "inputs": ls.inputs.tolist(),
-                "weights": ls.weights.tolist(),
-                "bias": _optional(ls.bias),
-                "Z": ls.Z.tolist(),
-                "A": ls.A.tolist(),
-                "dA": _optional(ls.dA),
-                "slope": _optional(ls.slope),
-                "dZ": ls.dZ.tolist(),
-                "dW": ls.dW.tolist(),
-                "db": _optional(ls.db),
-                "update": ls.update.tolist(),
-                "bias_update": _optional(ls.bias_update),
-                "new_weights": ls.new_weights.tolist(),
-                "new_bias": _optional(ls.new_bias),
-            }
-            for ls in step.layers
-        ],
+        "layers": [_layer_step_dict(ls) for ls in step.layers],
     }
 
 
-def _keeping(
-    backward: Callable[..., Array | None], ears: dict[str, Array], key: str
-) -> Callable[..., Array | None]:
-    """Wrap a backward method so that it keeps a copy of the gradient it gets as ``ears[key]``."""
-
-    def heard(grad: Array, need_dX: bool = True) -> Array | None:
-        ears[key] = grad.copy()
-        return backward(grad, need_dX)
-
-    return heard
+def _summary_dict(network: dict[str, Any], summary: Summary) -> dict[str, Any]:
+    """A periodic summary as plain data."""
+    return {
+        "epoch": summary.epoch,
+        "loss": summary.loss,
+        "weights": _tensors(network, summary.weights),
+    }
 
 
-@contextmanager
-def _listening(layers: list[Dense]) -> Iterator[list[dict[str, Array]]]:
-    """Wrap each layer's backward methods (on the instance only) to keep the dA and dZ they get."""
-    heard: list[dict[str, Array]] = [{} for _ in layers]
-    for layer, ears in zip(layers, heard, strict=True):
-        on_backward = _keeping(layer.backward, ears, "dA")
-        on_dZ = _keeping(layer.backward_from_dZ, ears, "dZ")
-        # Instance attributes shadow the class's methods; deleting them restores the originals.
-        setattr(layer, "backward", on_backward)  # noqa: B010  (mypy forbids assigning a method)
-        setattr(layer, "backward_from_dZ", on_dZ)  # noqa: B010
-    try:
-        yield heard
-    finally:
-        for layer in layers:
-            vars(layer).pop("backward", None)
-            vars(layer).pop("backward_from_dZ", None)
+def _prediction_dict(prediction: Prediction) -> dict[str, Any]:
+    """A worked prediction as plain data."""
+    return {
+        "inputs": prediction.inputs.tolist(),
+        "layers": [
+            {"Z": z.tolist(), "A": a.tolist()}
+            for z, a in zip(prediction.Z, prediction.A, strict=True)
+        ],
+        "output": prediction.output.tolist(),
+        "note": prediction.note,
+    }
 
 
-def _slope(layer: Dense, Z: Array, A: Array) -> Array | None:
-    if layer.activation.name == "softmax":
-        return None
-    # The engine's own derivative rule with ∂L/∂A = 1 gives f'(Z) itself.
-    return layer.activation.backward(Z, A, np.ones_like(A))
-
-
-def _one_step(net: Network, X: Array, Y: Array, number: int) -> Step:
-    before = [(layer.weights.copy(), _copy(layer.bias)) for layer in net.layers]
-    with _listening(net.layers) as heard:  # the engine's three steps, as in Network.train_step
-        net.forward(X)
-        loss = net.backward(Y)
-        net.optimizer.step([(param, grad) for _, param, grad in net.parameters()])
-    records = []
-    inputs = X
-    for index, (layer, (W, b), ears) in enumerate(zip(net.layers, before, heard, strict=True)):
-        assert layer.Z is not None
-        assert layer.A is not None
-        records.append(
-            LayerStep(
-                layer=index + 1,
-                activation=layer.activation.name,
-                inputs=inputs.copy(),
-                weights=W,
-                bias=b,
-                Z=layer.Z.copy(),
-                A=layer.A.copy(),
-                dA=ears.get("dA"),
-                slope=_slope(layer, layer.Z, layer.A),
-                dZ=ears["dZ"],
-                dW=layer.dW.copy(),
-                db=_copy(layer.db),
-                new_weights=layer.weights.copy(),
-                new_bias=_copy(layer.bias),
-            )
-        )
-        inputs = layer.A
-    return Step(step=number, targets=Y.copy(), loss=float(loss), layers=records)
-
-
-def _copy(array: Array | None) -> Array | None:
-    return None if array is None else array.copy()
-
-
-def trace(net: Network, X: Any, y: Any, steps: int = 1) -> list[Step]:
-    """Train ``net`` for ``steps`` full-batch iterations and return every number of each.
-
-    The steps are the network's own (``forward``, ``backward``, then the optimizer's ``step``,
-    as in ``train_step``), so the weights change exactly as in ``fit``; the records are read
-    from the layers as they ran.
-
-    Parameters
-    ----------
-    net : Network
-    X : array-like of shape (n_samples, n_inputs)
-    y : array-like of shape (n_samples, n_outputs) or (n_samples,)
-    steps : int, default=1
-
-    Returns
-    -------
-    list of Step
-
-    Examples
-    --------
-    >>> X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]])
-    >>> y = np.array([[0, 1, 1, 0]]).T
-    >>> net = Network([Dense(3, 1, activation="sigmoid", bias=False)], loss="sse",
-    ...               optimizer=SGD(lr=1.0), init="uniform", rng=np.random.RandomState(1))
-    >>> first = trace(net, X, y)[0].layers[0]
-    >>> first.Z[:, 0].round(6)  # the weighted sums of the four examples
-    array([-0.999771, -0.725078, -1.165727, -0.559122])
-    >>> np.allclose(first.update, -first.dW)  # SGD(lr=1): the change is minus the gradient
-    True
-    """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
-        raise ConfigurationError(f"steps must be an int >= 0, got {steps!r}")
-    X = net.check_X(X)
-    Y = net.check_y(y, X.shape[0])
-    return [_one_step(net, X, Y, number) for number in range(1, int(steps) + 1)]
+# -- the network and its run -----------------------------------------------------------------------
 
 
 def predict_steps(net: Network, row: Any) -> Prediction:
@@ -474,12 +285,7 @@ def explain(
     >>> print(f"{story.predictions[0].output[0]:.8f}")
     0.99993704
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
-        raise ConfigurationError(f"epochs must be an int >= 0, got {epochs!r}")
-    if every is not None and (
-        isinstance(every, bool) or not isinstance(every, int | np.integer) or every < 1
-    ):
-        raise ConfigurationError(f"every must be an int >= 1, got {every!r}")
+    _check_counts(epochs, every)
     X = net.check_X(X)
     Y = net.check_y(y, X.shape[0])
     rows = None if X_new is None else net.check_X(X_new, "X_new")
@@ -492,26 +298,45 @@ def explain(
         steps=[],
         epochs=int(epochs),
     )
-    for number in range(1, min(int(steps), int(epochs)) + 1):
-        story.steps.append(_one_step(net, X, Y, number))
-        story.losses.append(story.steps[-1].loss)
-        _summarise(story, net, X, Y, number, every)
-    done = len(story.steps)
-    if epochs > done:
-
-        def record(epoch: int, network: Network, history: History) -> None:
-            _summarise(story, network, X, Y, done + epoch, every)
-
-        history = net.fit(X, Y, epochs=int(epochs) - done, callback=record)
-        story.losses.extend(history.loss)
+    _run_traced(story, net, min(int(steps), int(epochs)), every)
+    _run_untraced(story, net, every)
     story.final = net.get_weights()
     if rows is not None:
         story.predictions = [predict_steps(net, row) for row in rows]
     return story
 
 
-def _summarise(
-    story: Explanation, net: Network, X: Array, Y: Array, epoch: int, every: int | None
-) -> None:
+def _check_counts(epochs: int, every: int | None) -> None:
+    """Refuse an ``epochs`` that is not an int >= 0 or an ``every`` that is not an int >= 1."""
+    if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
+        raise ConfigurationError(f"epochs must be an int >= 0, got {epochs!r}")
+    if every is not None and (
+        isinstance(every, bool) or not isinstance(every, int | np.integer) or every < 1
+    ):
+        raise ConfigurationError(f"every must be an int >= 1, got {every!r}")
+
+
+def _run_traced(story: Explanation, net: Network, steps: int, every: int | None) -> None:
+    """Run the first ``steps`` iterations one by one, recording every number of each."""
+    for number in range(1, steps + 1):
+        story.steps.append(trace_step(net, story.X, story.Y, number))
+        story.losses.append(story.steps[-1].loss)
+        _summarise(story, net, number, every)
+
+
+def _run_untraced(story: Explanation, net: Network, every: int | None) -> None:
+    """Run the iterations left after the traced ones through ``fit``, keeping their losses."""
+    done = len(story.steps)
+    if story.epochs > done:
+
+        def record(epoch: int, network: Network, history: History) -> None:
+            _summarise(story, network, done + epoch, every)
+
+        history = net.fit(story.X, story.Y, epochs=story.epochs - done, callback=record)
+        story.losses.extend(history.loss)
+
+
+def _summarise(story: Explanation, net: Network, epoch: int, every: int | None) -> None:
+    """Add a summary to ``story`` when ``epoch`` is a multiple of ``every``."""
     if every is not None and epoch % every == 0:
-        story.summaries.append(Summary(epoch, net.evaluate(X, Y), net.get_weights()))
+        story.summaries.append(Summary(epoch, net.evaluate(story.X, story.Y), net.get_weights()))
