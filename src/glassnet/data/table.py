@@ -5,13 +5,13 @@ commas, tabs, semicolons or ``|`` (detected, or given), an optional header line,
 comments and blank lines skipped, and every column typed as numbers or labels. It only reads:
 it does not decide which columns are outputs, and it fills nothing in. Any problem raises
 ``TableFormatError`` naming the file, the line and the column (the 1-based cell number), saying
-what was expected and found.
+what was expected and found. Splitting lines into cells and typing them is done in
+``glassnet.data.parsing``; this module holds the ``Table``, the reader and the writer.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,37 +21,21 @@ from typing import Any
 import numpy as np
 
 from glassnet._types import Array
+from glassnet.data.parsing import (
+    LABEL,
+    MISSING,
+    NUMBER,
+    _check_widths,
+    _column_kinds,
+    _is_header,
+    _names,
+    _separator,
+    _split_text,
+)
+from glassnet.data.parsing import _kind as _kind
 from glassnet.errors import InputNotFoundError, TableFormatError
 
 __all__ = ["LABEL", "MISSING", "NUMBER", "Table", "parse_table", "read_table", "write_table"]
-
-MISSING = "?"
-NUMBER = "number"
-LABEL = "label"
-
-# Lines end at \n, \r\n or a lone \r, and nowhere else: str.splitlines would also break at \x0b,
-# \x1c, \x85, \u2028 and others, which may sit inside a label.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# Plain ASCII decimals only: float() would also take "1_000", "١٢" and " 7 ".
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
-_BLANK = " \t"
-_SEPARATORS = {
-    "whitespace": " ",
-    "space": " ",
-    " ": " ",
-    "comma": ",",
-    ",": ",",
-    "csv": ",",
-    "tab": "\t",
-    "\t": "\t",
-    "\\t": "\t",
-    "tsv": "\t",
-    "semicolon": ";",
-    ";": ";",
-    "pipe": "|",
-    "|": "|",
-}
 
 
 @dataclass
@@ -267,37 +251,13 @@ def parse_table(
     >>> table.rows[-1]
     ['1', '0', '0', '?']
     """
-    if isinstance(text, bytes):
-        text = _decode(text, path)
-    elif text.startswith("\ufeff"):
-        text = text[1:]
-    lines = _LINE_BREAK.split(text)
-    content = [
-        (number, line)
-        for number, line in enumerate(lines, start=1)
-        if line.strip(_BLANK) and not line.lstrip(_BLANK).startswith("#")
-    ]
-    if not content:
-        raise TableFormatError("expected a table, found no rows", path)
-    separator = _separator(sep) if sep is not None else _detect(content[0][1])
-    split = [(number, _split(line, separator, path, number)) for number, line in content]
-    split = [(number, cells) for number, cells in split if cells]
-    if not split:
-        raise TableFormatError("expected a table, found no rows", path)
+    separator, split = _split_text(text, path, sep)
     has_header = _is_header(split) if header is None else header
     header_cells, header_line = (split[0][1], split[0][0]) if has_header else (None, None)
     body = split[1:] if has_header else split
     if not body:
         raise TableFormatError("expected data rows after the header, found none", path, header_line)
-    n_columns = len(body[0][1])
-    for number, cells in body:
-        if len(cells) != n_columns:
-            raise TableFormatError(
-                f"expected {n_columns} cells as on line {body[0][0]}, found {len(cells)}",
-                path,
-                number,
-                min(len(cells), n_columns) + 1,
-            )
+    n_columns = _check_widths(body, path)
     names = _names(header_cells, n_columns, path, header_line)
     rows = [cells for _, cells in body]
     row_lines = [number for number, _ in body]
@@ -338,214 +298,6 @@ def write_table(
     lines = [] if header is None else [separator.join(_quote(cell) for cell in header)]
     lines.extend(separator.join(_quote(cell) for cell in row) for row in rows)
     return "".join(line + newline for line in lines)
-
-
-# -- steps of parse_table -------------------------------------------------------------------------
-
-
-def _decode(data: bytes, path: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = _LINE_BREAK.split(data[: error.start].decode("utf-8"))
-        raise TableFormatError(
-            f"expected UTF-8 text, found the byte 0x{data[error.start]:02x} at character "
-            f"{len(before[-1]) + 1} of the line; save the file as UTF-8",
-            path,
-            len(before),
-        ) from None
-
-
-def _separator(name: str) -> str:
-    key = name if name.strip() == "" else name.strip().lower()
-    if key in _SEPARATORS:
-        return _SEPARATORS[key]
-    choices = "whitespace, comma, tab, semicolon, pipe"
-    raise TableFormatError(f"expected a separator from {choices}; found {name!r}")
-
-
-def _detect(line: str) -> str:
-    """Pick the separator from a line's unquoted characters (see ``read_table``)."""
-    unquoted, quoted, previous = [], False, " "
-    for char in line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted:
-            if char == "#" and previous in _BLANK:
-                break
-            unquoted.append(char)
-        previous = char
-    text = "".join(unquoted)
-    if "\t" in text:
-        return "\t"
-    counts = [(text.count(sep), -rank, sep) for rank, sep in enumerate(",;|")]
-    count, _, sep = max(counts)
-    return sep if count else " "
-
-
-def _split(line: str, sep: str, path: str, number: int) -> list[str]:
-    """Split one line into cell texts; a ``#`` at a cell's start or after a blank ends the line."""
-    if sep == " ":
-        return _split_blanks(line, path, number)
-    blanks = _BLANK.replace(sep, "")
-    cells: list[str] = []
-    position, end = 0, len(line)
-    while True:
-        while position < end and line[position] in blanks:
-            position += 1
-        if position == end or line[position] in (sep, "#"):
-            if not cells and line[position : position + 1] != sep:
-                return cells
-            raise _empty(path, number, len(cells) + 1)  # ",1", "1,,2", "1,2," or "1, # note"
-        if line[position] == '"':
-            text, position = _quoted(line, position, path, number, len(cells) + 1)
-            while position < end and line[position] in blanks:
-                position += 1
-            if position < end and line[position] not in (sep, "#"):
-                raise _after_quote(line[position], path, number, len(cells) + 1)
-        else:  # up to the separator, or a comment: "#" after a blank
-            start = position
-            while position < end and not (
-                line[position] == sep or (line[position] == "#" and line[position - 1] in _BLANK)
-            ):
-                position += 1
-            text = line[start:position].rstrip(blanks)
-        cells.append(text)
-        if position == end or line[position] == "#":
-            return cells
-        position += 1  # past the separator
-
-
-def _split_blanks(line: str, path: str, number: int) -> list[str]:
-    """Split at runs of spaces and tabs (the tutorial's format)."""
-    cells: list[str] = []
-    position, end = 0, len(line)
-    while True:
-        while position < end and line[position] in _BLANK:
-            position += 1
-        if position == end or line[position] == "#":
-            return cells
-        if line[position] == '"':
-            text, position = _quoted(line, position, path, number, len(cells) + 1)
-            if position < end and line[position] not in _BLANK:
-                raise _after_quote(line[position], path, number, len(cells) + 1)
-        else:
-            start = position
-            while position < end and line[position] not in _BLANK:
-                position += 1
-            text = line[start:position]
-        cells.append(text)
-
-
-def _after_quote(found: str, path: str, number: int, column: int) -> TableFormatError:
-    return TableFormatError(
-        f"expected a separator after the closing quote, found {found!r}", path, number, column
-    )
-
-
-def _quoted(line: str, start: int, path: str, number: int, column: int) -> tuple[str, int]:
-    """Read a double-quoted cell from ``start``; ``""`` inside stands for one quote."""
-    parts, position = [], start + 1
-    while True:
-        close = line.find('"', position)
-        if close < 0:
-            raise TableFormatError(
-                "expected a closing quote before the end of the line", path, number, column
-            )
-        parts.append(line[position:close])
-        if line[close + 1 : close + 2] == '"':
-            parts.append('"')
-            position = close + 2
-        else:
-            text = "".join(parts)
-            if text == "":
-                raise _empty(path, number, column)
-            return text, close + 1
-
-
-def _empty(path: str, number: int, column: int) -> TableFormatError:
-    return TableFormatError(
-        "expected a number, a label or '?', found an empty cell", path, number, column
-    )
-
-
-def _kind(cell: str) -> str:
-    if cell == MISSING:
-        return MISSING
-    if _NUMBER.fullmatch(cell):
-        return NUMBER if math.isfinite(float(cell)) else "overflow"
-    return "not finite" if _NOT_FINITE.fullmatch(cell) else LABEL
-
-
-def _is_header(split: list[tuple[int, list[str]]]) -> bool:
-    first = split[0][1]
-    if any(_kind(cell) in (NUMBER, MISSING, "overflow") for cell in first):
-        return False
-    rest = [cells for _, cells in split[1:]]
-    if not rest or len(first) != len(rest[0]):
-        return True
-    columns = [[row[j] for row in rest if j < len(row)] for j in range(len(first))]
-    for column in columns:
-        kinds = {_kind(cell) for cell in column}
-        if NUMBER in kinds and kinds <= {NUMBER, MISSING, "overflow", "not finite"}:
-            return True
-    return all(name not in column for name, column in zip(first, columns, strict=True))
-
-
-def _names(header: list[str] | None, n_columns: int, path: str, line: int | None) -> list[str]:
-    if header is None:
-        return [f"column{j}" for j in range(1, n_columns + 1)]
-    if len(header) == 2 and n_columns > 2:  # "Input Output": a group name, then the output
-        return [f"{header[0]}{j}" for j in range(1, n_columns)] + [header[1]]
-    if len(header) != n_columns:
-        raise TableFormatError(
-            f"expected {n_columns} names in the header (one per column), found {len(header)}",
-            path,
-            line,
-            min(len(header), n_columns) + 1,
-        )
-    seen: dict[str, int] = {}
-    for column, name in enumerate(header, start=1):
-        if name in seen:
-            raise TableFormatError(
-                f"expected a new column name, found {name!r} again (first in column {seen[name]})",
-                path,
-                line,
-                column,
-            )
-        seen[name] = column
-    return list(header)
-
-
-def _column_kinds(
-    rows: list[list[str]], lines: list[int], names: list[str], path: str
-) -> list[str]:
-    """Type each column by its majority; report the first cell that disagrees or is not finite."""
-    kinds: list[str] = []
-    problems: list[tuple[int, int, str]] = []  # (line, column, message)
-    for j, name in enumerate(names):
-        cells = [(line, row[j], _kind(row[j])) for line, row in zip(lines, rows, strict=True)]
-        numeric = sum(kind != LABEL and kind != MISSING for _, _, kind in cells)
-        labels = sum(kind == LABEL for _, _, kind in cells)
-        kind = NUMBER if numeric > labels or labels == 0 else LABEL
-        kinds.append(kind)
-        for line, cell, found in cells:
-            if kind == NUMBER and found == LABEL:
-                message = f"expected a number in column {name!r} as in {numeric} other rows"
-            elif kind == NUMBER and found in ("overflow", "not finite"):
-                message = "expected a finite number"
-                if found == "overflow":
-                    message += " (this one is too large for a 64-bit float)"
-            else:
-                continue
-            problems.append((line, j + 1, f"{message}, found {cell!r}"))
-            break
-    if problems:
-        line, column, message = min(problems)
-        raise TableFormatError(message, path, line, column)
-    return kinds
 
 
 def _quote(cell: str) -> str:
