@@ -5,9 +5,6 @@ sigmoid per label for multi-label) and back into probabilities and predictions. 
 network building and the training loop are shared with the regressor, in ``estimators``.
 """
 
-# scikit-learn ships no type information, so its base classes are Any to mypy.
-# mypy: disallow-subclassing-any=False
-
 from __future__ import annotations
 
 from typing import Any

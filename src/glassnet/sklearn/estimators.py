@@ -6,9 +6,6 @@ network's outputs. Nothing here is public: ``glassnet.sklearn`` exports the esti
 (n_samples, n_features), Y (n_samples, n_outputs) as the network sees the targets.
 """
 
-# scikit-learn ships no type information, so its base classes are Any to mypy.
-# mypy: disallow-subclassing-any=False
-
 from __future__ import annotations
 
 import itertools

@@ -4,9 +4,6 @@ A linear output layer and the mean squared error, with one output per target col
 network building and the training loop are shared with the classifier, in ``estimators``.
 """
 
-# scikit-learn ships no type information, so its base classes are Any to mypy.
-# mypy: disallow-subclassing-any=False
-
 from __future__ import annotations
 
 from typing import Any
