@@ -1,10 +1,9 @@
 """The commands that let a learner see through a network: ``explain``, ``plot`` and ``animate``.
 
 They read a table as ``solve`` does and train the same ``TableModel`` (same options, same
-recipes), watched by a ``glassnet.recorders.TrainingRecorder``, then narrate or draw what it kept;
-the numbers are those of the network the table model trains. ``register`` adds the commands to
-``glassnet``; ``add_solve_options`` gives ``solve`` its ``--explain`` and ``--plot`` flags,
-served by ``solve_recorder`` and ``finish_solve``.
+recipes), watched by a ``glassnet.recorders.TrainingRecorder``, then narrate or draw what it kept.
+``register`` adds the commands (``plot`` and ``animate`` run in ``glassnet.cli_pictures``);
+``add_solve_options``, ``solve_recorder`` and ``finish_solve`` serve ``solve --explain --plot``.
 """
 
 from __future__ import annotations
@@ -20,12 +19,23 @@ from typing import Any
 import numpy as np
 
 from glassnet._types import Array
-from glassnet.cli import _count, _positive_int
+from glassnet.cli_options import (
+    DEFAULTS_RULE,
+    TASK_RULE,
+    _common_options,
+    _count,
+    _Formatter,
+    _output_options,
+    _positive_int,
+    _table_options,
+    _training_options,
+)
+from glassnet.cli_outputs import _check_writable
 from glassnet.data import MISSING, NUMBER, Table, parse_table, read_table
 from glassnet.errors import ConfigurationError, TableFormatError
 from glassnet.explain import Explanation, describe_origin
-from glassnet.recorders import (
-    TrainingRecorder,
+from glassnet.recorders import TrainingRecorder
+from glassnet.table_terms import (
     input_names,
     input_units,
     output_names,
@@ -33,7 +43,7 @@ from glassnet.recorders import (
     prediction_notes,
     table_notes,
 )
-from glassnet.tables import MODEL_KIND, TableModel
+from glassnet.tables import TableModel
 from glassnet.training import History
 
 __all__ = [
@@ -46,7 +56,6 @@ __all__ = [
 ]
 
 KINDS = ("loss", "boundary", "network", "weights")
-WEIGHT_SNAPSHOTS = 500  # points per line of a weights-over-training plot
 
 
 @dataclass
@@ -98,6 +107,105 @@ def load_problem(source: str | None, sep: str | None = None, header: bool | None
     )
 
 
+# -- the parser -----------------------------------------------------------------------------------
+
+
+def register(commands: Any) -> None:
+    """Add ``explain``, ``plot`` and ``animate`` to the ``glassnet`` subcommands."""
+    parents = [_common_options(), _table_options(), _output_options(), _training_options()]
+    _add_explain(commands, parents)
+    _add_plot(commands, parents)
+    _add_animate(commands, parents)
+
+
+def _subcommand(
+    commands: Any,
+    name: str,
+    help_text: str,
+    description: str,
+    parents: list[argparse.ArgumentParser],
+) -> Any:
+    """Add the subcommand ``name`` with its examples and the training rules (each one trains)."""
+    return commands.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=EXAMPLES[name] + "\n\n" + TASK_RULE + "\n\n" + DEFAULTS_RULE,
+        parents=parents,
+        formatter_class=_Formatter,
+    )
+
+
+def _add_explain(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    explain = _subcommand(
+        commands,
+        "explain",
+        "narrate training with every number",
+        "Train on a table as solve does and explain, in plain sentences, every number of the "
+        "first iterations: weighted sums, outputs, errors, slopes, adjustments and new weights. "
+        "The numbers are the network's own: inputs after the model's scaling and one-hot "
+        "encoding, which the story describes.",
+        parents,
+    )
+    explain.add_argument(
+        "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
+    )
+    _add_explain_output(explain)
+    explain.add_argument("--json", action="store_true", help="print the trace as JSON data")
+    explain.set_defaults(run=_explain)
+
+
+def _add_plot(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    # glassnet.cli_pictures imports this module's shared steps, so its commands come in here
+    from glassnet.cli_pictures import _plot
+
+    plot = _subcommand(
+        commands,
+        "plot",
+        "draw a network or its learning",
+        "Draw a picture of a model file, or of the network solve would train on a table.",
+        parents,
+    )
+    plot.add_argument(
+        "source",
+        nargs="?",
+        help="a model file (.safetensors) or a table file (default: the tutorial's table)",
+    )
+    plot.add_argument("--kind", choices=KINDS, default="network", help="what to draw")
+    plot.add_argument("-o", "--output", required=True, help="picture file (.png, .svg, .pdf)")
+    plot.add_argument("--data", help="table whose points a model's boundary plot shows")
+    plot.add_argument(
+        "--inputs",
+        type=_positive_int,
+        nargs=2,
+        default=[1, 2],
+        metavar=("I", "J"),
+        help="the two network inputs of a boundary plot, counted from 1 (default 1 2)",
+    )
+    plot.set_defaults(run=_plot)
+
+
+def _add_animate(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    from glassnet.cli_pictures import _animate
+
+    animate = _subcommand(
+        commands,
+        "animate",
+        "make a GIF of a network learning",
+        "Train on a table as solve does and write a GIF of the network and its answers changing.",
+        parents,
+    )
+    animate.add_argument(
+        "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
+    )
+    animate.add_argument("-o", "--output", required=True, help="the GIF to write")
+    animate.add_argument("--frames", type=_positive_int, default=40, help="pictures (default 40)")
+    animate.add_argument(
+        "--fps", type=_positive_int, default=8, help="frames per second (default 8)"
+    )
+    animate.set_defaults(run=_animate)
+
+
 def _add_explain_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--steps", type=_count, default=1, help="iterations to show number by number (default 1)"
@@ -113,88 +221,6 @@ def _add_explain_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-examples", type=_positive_int, default=8, help="examples shown per step (default 8)"
     )
-
-
-def register(commands: Any) -> None:
-    """Add ``explain``, ``plot`` and ``animate`` to the ``glassnet`` subcommands."""
-    from glassnet.cli import (
-        DEFAULTS_RULE,
-        TASK_RULE,
-        _common_options,
-        _Formatter,
-        _output_options,
-        _table_options,
-        _training_options,
-    )
-
-    parents = [_common_options(), _table_options(), _output_options(), _training_options()]
-    rules = TASK_RULE + "\n\n" + DEFAULTS_RULE
-
-    def add(name: str, help_text: str, description: str, examples: str) -> Any:
-        return commands.add_parser(
-            name,
-            help=help_text,
-            description=description,
-            epilog=examples + "\n\n" + rules,
-            parents=parents,
-            formatter_class=_Formatter,
-        )
-
-    parser = add(
-        "explain",
-        "narrate training with every number",
-        "Train on a table as solve does and explain, in plain sentences, every number of the "
-        "first iterations: weighted sums, outputs, errors, slopes, adjustments and new weights. "
-        "The numbers are the network's own: inputs after the model's scaling and one-hot "
-        "encoding, which the story describes.",
-        EXAMPLES["explain"],
-    )
-    parser.add_argument(
-        "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
-    )
-    _add_explain_output(parser)
-    parser.add_argument("--json", action="store_true", help="print the trace as JSON data")
-    parser.set_defaults(run=_explain)
-
-    parser = add(
-        "plot",
-        "draw a network or its learning",
-        "Draw a picture of a model file, or of the network solve would train on a table.",
-        EXAMPLES["plot"],
-    )
-    parser.add_argument(
-        "source",
-        nargs="?",
-        help="a model file (.safetensors) or a table file (default: the tutorial's table)",
-    )
-    parser.add_argument("--kind", choices=KINDS, default="network", help="what to draw")
-    parser.add_argument("-o", "--output", required=True, help="picture file (.png, .svg, .pdf)")
-    parser.add_argument("--data", help="table whose points a model's boundary plot shows")
-    parser.add_argument(
-        "--inputs",
-        type=_positive_int,
-        nargs=2,
-        default=[1, 2],
-        metavar=("I", "J"),
-        help="the two network inputs of a boundary plot, counted from 1 (default 1 2)",
-    )
-    parser.set_defaults(run=_plot)
-
-    parser = add(
-        "animate",
-        "make a GIF of a network learning",
-        "Train on a table as solve does and write a GIF of the network and its answers changing.",
-        EXAMPLES["animate"],
-    )
-    parser.add_argument(
-        "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
-    )
-    parser.add_argument("-o", "--output", required=True, help="the GIF to write")
-    parser.add_argument("--frames", type=_positive_int, default=40, help="pictures (default 40)")
-    parser.add_argument(
-        "--fps", type=_positive_int, default=8, help="frames per second (default 8)"
-    )
-    parser.set_defaults(run=_animate)
 
 
 EXAMPLES = {
@@ -213,6 +239,24 @@ examples:
 examples:
   glassnet animate xor.txt --hidden 3 -o training.gif""",
 }
+
+
+# -- the explain command ---------------------------------------------------------------------------
+
+
+def _explain(args: argparse.Namespace) -> int:
+    recorder = TrainingRecorder(steps=args.steps, every=args.every)
+    table, model, _ = _train(args, args.table, recorder)
+    story = _story(recorder, model, table)
+    if args.json:
+        document = {"command": "explain", **story.to_dict()}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print(story.narrate(digits=args.digits, max_examples=args.max_examples), end="")
+    return 0
+
+
+# -- solve --explain and --plot -------------------------------------------------------------------
 
 
 def add_solve_options(solve: argparse.ArgumentParser) -> None:
@@ -277,10 +321,11 @@ def _story(recorder: TrainingRecorder, model: TableModel, table: Table) -> Expla
     )
 
 
+# -- the steps explain, plot and animate share ----------------------------------------------------
+
+
 def _writable(path: str) -> None:
     """Fail before training when ``path`` clearly cannot be written, as the other commands do."""
-    from glassnet.cli import _check_writable
-
     _check_writable(path)
 
 
@@ -307,142 +352,6 @@ def _train(
     model = _fit(table, args, recorder)
     assert model.history_ is not None
     return table, model, model.history_
-
-
-def _explain(args: argparse.Namespace) -> int:
-    recorder = TrainingRecorder(steps=args.steps, every=args.every)
-    table, model, _ = _train(args, args.table, recorder)
-    story = _story(recorder, model, table)
-    if args.json:
-        document = {"command": "explain", **story.to_dict()}
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        print(story.narrate(digits=args.digits, max_examples=args.max_examples), end="")
-    return 0
-
-
-def _is_model(path: str) -> bool:
-    return path.endswith(".safetensors")
-
-
-def _plot(args: argparse.Namespace) -> int:
-    _picture_path(args.output)
-    with _extras():
-        if args.source is not None and _is_model(args.source):
-            ax = _draw_model(args)
-        else:
-            ax = _draw_table(args)
-        from glassnet.plotting import save_figure
-
-        save_figure(ax, args.output)
-    if not args.quiet:
-        print(f"wrote {args.output}", file=sys.stderr)
-    return 0
-
-
-def _draw_table(args: argparse.Namespace) -> Any:
-    from glassnet import plotting
-
-    recorder = TrainingRecorder(steps=0, snapshots=WEIGHT_SNAPSHOTS)
-    _, model, history = _train(args, args.source, recorder)
-    net, names = model.net_, input_names(model)
-    if args.kind == "loss":
-        return plotting.plot_loss(history, loss_name=net.loss.name)
-    if args.kind == "boundary":
-        return _table_boundary(args, model, recorder.X, recorder.Y)
-    if args.kind == "network":
-        return plotting.plot_network(net, names=names, output_names=output_names(model))
-    assert recorder.weights is not None
-    return plotting.plot_weights(recorder.weights, net)
-
-
-def _draw_model(args: argparse.Namespace) -> Any:
-    from glassnet import plotting
-    from glassnet.io import load_with_metadata
-
-    net, metadata = load_with_metadata(args.source)
-    model = None
-    if metadata.get("kind") == MODEL_KIND:
-        model = TableModel.from_metadata(net, metadata, args.source)
-    if args.kind in ("loss", "weights"):
-        raise ConfigurationError(_no_history(args, model))
-    if args.kind == "network":
-        if model is None:
-            return plotting.plot_network(net)
-        return plotting.plot_network(
-            net, names=input_names(model), output_names=output_names(model)
-        )
-    if args.data is None:
-        raise ConfigurationError("expected --data TABLE to draw a model's boundary")
-    inputs = _inputs(args, net.n_inputs)
-    if model is None:
-        problem = load_problem(args.data, sep=args.sep, header=args.header)
-        return plotting.plot_boundary(net, problem.X, problem.y, inputs=inputs)
-    X, Y = model.encode(read_table(args.data, sep=args.sep, header=args.header))
-    return _table_boundary(args, model, X, Y)
-
-
-def _table_boundary(args: argparse.Namespace, model: TableModel, X: Array, Y: Array) -> Any:
-    """A table model's answers over two of its inputs, in the table's own units."""
-    from glassnet import plotting
-
-    return plotting.plot_boundary(
-        model.net_,
-        X,
-        Y,
-        inputs=_inputs(args, model.net_.n_inputs),
-        names=input_names(model),
-        input_units=input_units(model),
-        output_units=output_units(model),
-        output_names=output_names(model),
-    )
-
-
-def _no_history(args: argparse.Namespace, model: TableModel | None) -> str:
-    what = "loss curve" if args.kind == "loss" else "weights over training"
-    kept = "a model file keeps no training history"
-    if model is not None and "loss" in model.metrics_:
-        metrics = model.metrics_
-        kept = (
-            f"{args.source} keeps only the final loss of its training ({metrics['loss']:.6g} "
-            f"after {metrics['epochs']} epochs), not the {what}"
-        )
-    return f"{kept}; give the table instead: glassnet plot TABLE --kind {args.kind}"
-
-
-def _inputs(args: argparse.Namespace, n_inputs: int) -> tuple[int, int]:
-    i, j = args.inputs[0] - 1, args.inputs[1] - 1
-    if max(i, j) >= n_inputs or i == j:
-        raise ConfigurationError(
-            f"expected --inputs as two different numbers between 1 and {n_inputs} (the "
-            f"network's inputs), got {args.inputs[0]} {args.inputs[1]}"
-        )
-    return i, j
-
-
-def _animate(args: argparse.Namespace) -> int:
-    from glassnet.animation import write_animation
-
-    _writable(args.output)
-    recorder = TrainingRecorder(steps=0, frames=args.frames)
-    _, model, history = _train(args, args.table, recorder)
-    with _extras():
-        write_animation(
-            model.net_,
-            recorder.kept,
-            recorder.X,
-            recorder.Y,
-            args.output,
-            history.loss,
-            fps=args.fps,
-            names=input_names(model),
-            input_units=input_units(model),
-            output_units=output_units(model),
-            output_names=output_names(model),
-        )
-    if not args.quiet:
-        print(f"wrote {args.output}", file=sys.stderr)
-    return 0
 
 
 @contextmanager

@@ -1,0 +1,146 @@
+"""The ``glassnet plot`` and ``glassnet animate`` commands: pictures and GIFs of a network.
+
+A table is trained on as ``solve`` does, watched by a recorder (the steps ``glassnet.cli_explain``
+shares); a model file is drawn as saved. Only arguments are handled here: ``glassnet.plotting``
+and ``glassnet.animation`` draw, and ``glassnet.cli_explain`` adds both commands to the parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from glassnet._types import Array
+from glassnet.cli_explain import _extras, _picture_path, _train, _writable, load_problem
+from glassnet.data import read_table
+from glassnet.errors import ConfigurationError
+from glassnet.recorders import TrainingRecorder
+from glassnet.table_terms import input_names, input_units, output_names, output_units
+from glassnet.tables import MODEL_KIND, TableModel
+
+WEIGHT_SNAPSHOTS = 500  # points per line of a weights-over-training plot
+
+
+def _plot(args: argparse.Namespace) -> int:
+    _picture_path(args.output)
+    with _extras():
+        if args.source is not None and _is_model(args.source):
+            ax = _draw_model(args)
+        else:
+            ax = _draw_table(args)
+        from glassnet.plotting import save_figure
+
+        save_figure(ax, args.output)
+    if not args.quiet:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _is_model(path: str) -> bool:
+    return path.endswith(".safetensors")
+
+
+def _draw_table(args: argparse.Namespace) -> Any:
+    from glassnet import plotting
+
+    recorder = TrainingRecorder(steps=0, snapshots=WEIGHT_SNAPSHOTS)
+    _, model, history = _train(args, args.source, recorder)
+    net, names = model.net_, input_names(model)
+    if args.kind == "loss":
+        return plotting.plot_loss(history, loss_name=net.loss.name)
+    if args.kind == "boundary":
+        return _table_boundary(args, model, recorder.X, recorder.Y)
+    if args.kind == "network":
+        return plotting.plot_network(net, names=names, output_names=output_names(model))
+    assert recorder.weights is not None
+    return plotting.plot_weights(recorder.weights, net)
+
+
+def _draw_model(args: argparse.Namespace) -> Any:
+    from glassnet import plotting
+    from glassnet.io import load_with_metadata
+
+    net, metadata = load_with_metadata(args.source)
+    model = None
+    if metadata.get("kind") == MODEL_KIND:
+        model = TableModel.from_metadata(net, metadata, args.source)
+    if args.kind in ("loss", "weights"):
+        raise ConfigurationError(_no_history(args, model))
+    if args.kind == "network":
+        if model is None:
+            return plotting.plot_network(net)
+        return plotting.plot_network(
+            net, names=input_names(model), output_names=output_names(model)
+        )
+    if args.data is None:
+        raise ConfigurationError("expected --data TABLE to draw a model's boundary")
+    inputs = _inputs(args, net.n_inputs)
+    if model is None:
+        problem = load_problem(args.data, sep=args.sep, header=args.header)
+        return plotting.plot_boundary(net, problem.X, problem.y, inputs=inputs)
+    X, Y = model.encode(read_table(args.data, sep=args.sep, header=args.header))
+    return _table_boundary(args, model, X, Y)
+
+
+def _table_boundary(args: argparse.Namespace, model: TableModel, X: Array, Y: Array) -> Any:
+    """A table model's answers over two of its inputs, in the table's own units."""
+    from glassnet import plotting
+
+    return plotting.plot_boundary(
+        model.net_,
+        X,
+        Y,
+        inputs=_inputs(args, model.net_.n_inputs),
+        names=input_names(model),
+        input_units=input_units(model),
+        output_units=output_units(model),
+        output_names=output_names(model),
+    )
+
+
+def _no_history(args: argparse.Namespace, model: TableModel | None) -> str:
+    what = "loss curve" if args.kind == "loss" else "weights over training"
+    kept = "a model file keeps no training history"
+    if model is not None and "loss" in model.metrics_:
+        metrics = model.metrics_
+        kept = (
+            f"{args.source} keeps only the final loss of its training ({metrics['loss']:.6g} "
+            f"after {metrics['epochs']} epochs), not the {what}"
+        )
+    return f"{kept}; give the table instead: glassnet plot TABLE --kind {args.kind}"
+
+
+def _inputs(args: argparse.Namespace, n_inputs: int) -> tuple[int, int]:
+    i, j = args.inputs[0] - 1, args.inputs[1] - 1
+    if max(i, j) >= n_inputs or i == j:
+        raise ConfigurationError(
+            f"expected --inputs as two different numbers between 1 and {n_inputs} (the "
+            f"network's inputs), got {args.inputs[0]} {args.inputs[1]}"
+        )
+    return i, j
+
+
+def _animate(args: argparse.Namespace) -> int:
+    from glassnet.animation import write_animation
+
+    _writable(args.output)
+    recorder = TrainingRecorder(steps=0, frames=args.frames)
+    _, model, history = _train(args, args.table, recorder)
+    with _extras():
+        write_animation(
+            model.net_,
+            recorder.kept,
+            recorder.X,
+            recorder.Y,
+            args.output,
+            history.loss,
+            fps=args.fps,
+            names=input_names(model),
+            input_units=input_units(model),
+            output_units=output_units(model),
+            output_names=output_names(model),
+        )
+    if not args.quiet:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
