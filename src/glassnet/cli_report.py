@@ -154,6 +154,17 @@ def _matrix_lines(labels: list[str], matrix: list[list[int]]) -> list[str]:
 
 def info_text(path: str, document: dict[str, Any]) -> str:
     """Return a model file's JSON document (``glassnet.io.read_metadata``) as readable lines."""
+    lines = _network_lines(path, document)
+    metadata = document.get("metadata") or {}
+    if metadata.get("kind") == MODEL_KIND:
+        lines += _table_model_lines(metadata)
+    elif metadata:
+        lines.append(f"metadata: {json.dumps(metadata, ensure_ascii=False)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _network_lines(path: str, document: dict[str, Any]) -> list[str]:
+    """The file and its format, then the network: layers, parameters, loss and optimizer."""
     lines = [
         f"model: {path}",
         f"format: {document['format']} version {document['format_version']}, written by "
@@ -171,36 +182,43 @@ def info_text(path: str, document: dict[str, Any]) -> str:
         f"parameters: {document['n_parameters']} ({document['dtype']})",
         f"loss: {document['loss']}; optimizer: {optimizer['name']}({config})",
     ]
-    metadata = document.get("metadata") or {}
-    if metadata.get("kind") == MODEL_KIND:
-        lines.append(f"task: {_task_words(metadata['task'])}")
-        scaled = metadata["settings"].get("scale", True)
-        for spec in metadata["inputs"]:
-            kind = spec["kind"]
-            if kind == "label":
-                detail = f"label, one-hot over {', '.join(spec['categories'])}"
-            elif not scaled:
-                detail = "number, not scaled"
-            else:
-                detail = f"number, scaled as (x - {spec['mean']:.6g}) / {spec['scale']:.6g}"
-            lines.append(f"input {spec['name']}: {detail}")
-        for spec in metadata["outputs"]:
-            detail = ""
-            if "mean" in spec and scaled:
-                detail = f" (scaled as (y - {spec['mean']:.6g}) / {spec['scale']:.6g})"
-            lines.append(f"output {spec['name']}{detail}")
-        if metadata.get("classes"):
-            lines.append(f"classes: {', '.join(metadata['classes'])}")
-        settings = metadata["settings"]
-        lines.append("settings: " + ", ".join(f"{key}={value}" for key, value in settings.items()))
-        metrics = metadata["metrics"]
-        lines.append(
-            "metrics: "
-            + ", ".join(
-                f"{key}={value:.6g}" if isinstance(value, float) else f"{key}={value}"
-                for key, value in metrics.items()
-            )
+    return lines
+
+
+def _table_model_lines(metadata: dict[str, Any]) -> list[str]:
+    """What a table model adds: its task, columns and their encodings, settings and metrics."""
+    lines = [f"task: {_task_words(metadata['task'])}"]
+    scaled = metadata["settings"].get("scale", True)
+    for spec in metadata["inputs"]:
+        lines.append(f"input {spec['name']}: {_input_detail(spec, scaled)}")
+    for spec in metadata["outputs"]:
+        lines.append(f"output {spec['name']}{_output_detail(spec, scaled)}")
+    if metadata.get("classes"):
+        lines.append(f"classes: {', '.join(metadata['classes'])}")
+    settings = metadata["settings"]
+    lines.append("settings: " + ", ".join(f"{key}={value}" for key, value in settings.items()))
+    metrics = metadata["metrics"]
+    lines.append(
+        "metrics: "
+        + ", ".join(
+            f"{key}={value:.6g}" if isinstance(value, float) else f"{key}={value}"
+            for key, value in metrics.items()
         )
-    elif metadata:
-        lines.append(f"metadata: {json.dumps(metadata, ensure_ascii=False)}")
-    return "".join(line + "\n" for line in lines)
+    )
+    return lines
+
+
+def _input_detail(spec: dict[str, Any], scaled: bool) -> str:
+    """How an input column reaches the network: one-hot labels, or a number scaled or not."""
+    if spec["kind"] == "label":
+        return f"label, one-hot over {', '.join(spec['categories'])}"
+    if not scaled:
+        return "number, not scaled"
+    return f"number, scaled as (x - {spec['mean']:.6g}) / {spec['scale']:.6g}"
+
+
+def _output_detail(spec: dict[str, Any], scaled: bool) -> str:
+    """How a scaled numeric output is scaled, or nothing."""
+    if "mean" in spec and scaled:
+        return f" (scaled as (y - {spec['mean']:.6g}) / {spec['scale']:.6g})"
+    return ""
