@@ -24,7 +24,7 @@ from glassnet.cli_errors import ISSUES_URL as ISSUES_URL
 from glassnet.cli_errors import _one_line, _report, _warnings_reported
 from glassnet.cli_options import DEFAULTS_RULE as DEFAULTS_RULE
 from glassnet.cli_options import TASK_RULE as TASK_RULE
-from glassnet.cli_options import _add_common, _settings
+from glassnet.cli_options import _add_common, _settings, add_subcommand
 from glassnet.cli_options import _common_options as _common_options
 from glassnet.cli_options import _count as _count
 from glassnet.cli_options import _Formatter as _Formatter
@@ -196,35 +196,14 @@ def _add_table_commands(commands: Any) -> None:
     _add_info(commands, [common])
 
 
-def _subcommand(
-    commands: Any,
-    name: str,
-    help_text: str,
-    description: str,
-    parents: list[argparse.ArgumentParser],
-    trains: bool = False,
-) -> Any:
-    """Add the subcommand ``name``: its examples, and the training rules when it ``trains``."""
-    epilog = EXAMPLES[name]
-    if trains:
-        epilog += "\n\n" + TASK_RULE + "\n\n" + DEFAULTS_RULE
-    return commands.add_parser(
-        name,
-        help=help_text,
-        description=description,
-        epilog=epilog,
-        parents=parents,
-        formatter_class=_Formatter,
-    )
-
-
 def _add_solve(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    solve = _subcommand(
+    solve = add_subcommand(
         commands,
         "solve",
         "fill in the '?' of a table",
         "Train on the rows whose outputs are known and print the table with each '?' filled in.",
         parents,
+        EXAMPLES["solve"],
         trains=True,
     )
     solve.add_argument(
@@ -239,12 +218,13 @@ def _add_solve(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _add_train(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    train = _subcommand(
+    train = add_subcommand(
         commands,
         "train",
         "train a model on a table and save it",
         "Train on the rows whose outputs are known and save the model to one .safetensors file.",
         parents,
+        EXAMPLES["train"],
         trains=True,
     )
     train.add_argument("table", help="table file, '-' for stdin")
@@ -256,12 +236,13 @@ def _add_train(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _add_predict(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    predict = _subcommand(
+    predict = add_subcommand(
         commands,
         "predict",
         "fill in a table's '?' with a saved model",
         "Fill in the '?' output cells of a table (columns as in training, or the inputs only).",
         parents,
+        EXAMPLES["predict"],
     )
     predict.add_argument("model", help="model file (.safetensors)")
     predict.add_argument("table", help="table file, '-' for stdin")
@@ -272,13 +253,14 @@ def _add_predict(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _add_evaluate(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    evaluate = _subcommand(
+    evaluate = add_subcommand(
         commands,
         "evaluate",
         "score a saved model on a table",
         "Score a model on the rows whose outputs are known: loss, accuracy and confusion matrix "
         "for classifiers, R², MAE and MSE for regression.",
         parents,
+        EXAMPLES["evaluate"],
     )
     evaluate.add_argument("model", help="model file (.safetensors)")
     evaluate.add_argument("table", help="table file, '-' for stdin")
@@ -287,12 +269,13 @@ def _add_evaluate(commands: Any, parents: list[argparse.ArgumentParser]) -> None
 
 
 def _add_info(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    info = _subcommand(
+    info = add_subcommand(
         commands,
         "info",
         "show what a model file holds",
         "Show a model's architecture, columns, encodings, training settings and metrics.",
         parents,
+        EXAMPLES["info"],
     )
     info.add_argument("model", help="model file (.safetensors)")
     info.add_argument("--json", action="store_true", help="print the file's JSON document")

@@ -20,15 +20,13 @@ import numpy as np
 
 from glassnet._types import Array
 from glassnet.cli_options import (
-    DEFAULTS_RULE,
-    TASK_RULE,
     _common_options,
     _count,
-    _Formatter,
     _output_options,
     _positive_int,
     _table_options,
     _training_options,
+    add_subcommand,
 )
 from glassnet.cli_outputs import _check_writable
 from glassnet.data import MISSING, NUMBER, Table, parse_table, read_table
@@ -118,26 +116,8 @@ def register(commands: Any) -> None:
     _add_animate(commands, parents)
 
 
-def _subcommand(
-    commands: Any,
-    name: str,
-    help_text: str,
-    description: str,
-    parents: list[argparse.ArgumentParser],
-) -> Any:
-    """Add the subcommand ``name`` with its examples and the training rules (each one trains)."""
-    return commands.add_parser(
-        name,
-        help=help_text,
-        description=description,
-        epilog=EXAMPLES[name] + "\n\n" + TASK_RULE + "\n\n" + DEFAULTS_RULE,
-        parents=parents,
-        formatter_class=_Formatter,
-    )
-
-
 def _add_explain(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    explain = _subcommand(
+    explain = add_subcommand(
         commands,
         "explain",
         "narrate training with every number",
@@ -146,6 +126,8 @@ def _add_explain(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "The numbers are the network's own: inputs after the model's scaling and one-hot "
         "encoding, which the story describes.",
         parents,
+        EXAMPLES["explain"],
+        trains=True,
     )
     explain.add_argument(
         "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
@@ -159,12 +141,14 @@ def _add_plot(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     # glassnet.cli_pictures imports this module's shared steps, so its commands come in here
     from glassnet.cli_pictures import _plot
 
-    plot = _subcommand(
+    plot = add_subcommand(
         commands,
         "plot",
         "draw a network or its learning",
         "Draw a picture of a model file, or of the network solve would train on a table.",
         parents,
+        EXAMPLES["plot"],
+        trains=True,
     )
     plot.add_argument(
         "source",
@@ -188,12 +172,14 @@ def _add_plot(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 def _add_animate(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     from glassnet.cli_pictures import _animate
 
-    animate = _subcommand(
+    animate = add_subcommand(
         commands,
         "animate",
         "make a GIF of a network learning",
         "Train on a table as solve does and write a GIF of the network and its answers changing.",
         parents,
+        EXAMPLES["animate"],
+        trains=True,
     )
     animate.add_argument(
         "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"

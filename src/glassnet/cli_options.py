@@ -114,6 +114,29 @@ def _names(text: str) -> list[str]:
 # -- option groups --------------------------------------------------------------------------------
 
 
+def add_subcommand(
+    commands: Any,
+    name: str,
+    help_text: str,
+    description: str,
+    parents: list[argparse.ArgumentParser],
+    examples: str,
+    trains: bool = False,
+) -> Any:
+    """Add the subcommand ``name`` with its examples, and the training rules when it ``trains``."""
+    epilog = examples
+    if trains:
+        epilog += "\n\n" + TASK_RULE + "\n\n" + DEFAULTS_RULE
+    return commands.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=epilog,
+        parents=parents,
+        formatter_class=_Formatter,
+    )
+
+
 def _add_common(command: argparse.ArgumentParser) -> None:
     """Give a subcommand ``-q/--quiet`` and ``--debug`` unless it already has them."""
     options = {option for action in command._actions for option in action.option_strings}
