@@ -202,3 +202,11 @@ def test_configuration_errors():
     with pytest.raises(gn.ShapeError, match="member index"):
         ensemble.member(2)
     assert "2 members" in repr(ensemble)
+
+
+def test_votes_are_refused_for_a_regression():
+    ensemble = gn.Ensemble([gn.Dense(2, 1)], seeds=3, loss="mse")
+    with pytest.raises(gn.ConfigurationError, match=r"output layer is 'identity' \(a regression\)"):
+        ensemble.votes([[1.0, 0.0]])
+    with pytest.raises(gn.ConfigurationError, match="compare the members' predict"):
+        ensemble.agreement([[1.0, 0.0]])

@@ -400,7 +400,19 @@ class Ensemble:
         -------
         ndarray of int, shape (n_samples, n_classes)
             n_classes is 2 for a single output.
+
+        Raises
+        ------
+        ConfigurationError
+            When the output layer does not answer a class (not sigmoid, softmax or tanh): a
+            regression's members give numbers to compare with ``predict``, not votes.
         """
+        output = self.template.layers[-1].activation.name
+        if output not in ("sigmoid", "softmax", "tanh"):
+            raise ConfigurationError(
+                f"votes count class choices, but this ensemble's output layer is {output!r} "
+                "(a regression); compare the members' predict() values instead"
+            )
         P = self.predict(X)  # (K, n, o)
         if P.shape[2] == 1:
             chosen = (P[:, :, 0] > threshold).astype(int)  # (K, n)
