@@ -154,6 +154,19 @@ def test_tablemodel_predict_errors_name_line_and_column():
         model.evaluate(parse_table("red small 1 plum\n", "p"))
 
 
+def test_a_label_seen_only_beside_a_question_mark_is_refused_when_filling():
+    text = "x c y\n1 a 0\n2 b 1\n3 a 0\n4 b 1\n5 new ?\n"
+    table = parse_table(text, "t")
+    model = TableModel(preset="standard", epochs=3).fit(table)
+    assert model.inputs_[1]["categories"] == ["a", "b"]  # no weight that never learns
+    with pytest.raises(
+        TableFormatError,
+        match=r"^t:6:2: expected a label of input column 'c' seen in training \(a, b\), "
+        r"found 'new'",
+    ):
+        model.fill(table)
+
+
 def test_tablemodel_not_fitted():
     with pytest.raises(NotFittedError):
         TableModel().predict(parse_table("1 2\n"))

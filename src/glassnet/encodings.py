@@ -57,8 +57,9 @@ def input_spec(table: Table, j: int, known: Mask, scale: bool) -> dict[str, Any]
     Returns
     -------
     dict
-        name, position and kind; ``categories`` (sorted) for labels, ``mean`` and ``scale``
-        for numbers. Plain JSON values: model files keep it.
+        name, position and kind; ``categories`` (sorted, from the ``known`` rows: a label
+        seen only beside a ``?`` would get a weight that never learns) for labels, ``mean``
+        and ``scale`` for numbers. Plain JSON values: model files keep it.
 
     Examples
     --------
@@ -68,8 +69,9 @@ def input_spec(table: Table, j: int, known: Mask, scale: bool) -> dict[str, Any]
     {'name': 'size', 'position': 0, 'kind': 'number', 'mean': 2.0, 'scale': 1.0}
     """
     spec: dict[str, Any] = {"name": table.names[j], "position": j, "kind": table.kinds[j]}
-    if table.kinds[j] == LABEL:
-        spec["categories"] = sorted(set(table.cells(j)))
+    if table.kinds[j] == LABEL:  # only labels the network learns about: those of known rows
+        cells = table.cells(j)
+        spec["categories"] = sorted({cells[i] for i in np.flatnonzero(known)})
     else:
         spec["mean"], spec["scale"] = _mean_scale(table.numbers(j)[known], scale)
     return spec
