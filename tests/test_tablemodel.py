@@ -281,6 +281,17 @@ def test_tablemodel_refuses_numbers_too_large_with_their_place():
         TableModel().fit(parse_table("x y\n1 1\n2 2e300\n3 ?\n", "t"))
 
 
+def test_tablemodel_refuses_numbers_too_small_but_takes_zero():
+    with pytest.raises(
+        TableFormatError, match=r"^t:2:2: expected 0 or numbers of magnitude at least 1e-100"
+    ):
+        TableModel().fit(parse_table("x y\n1 1e-300\n2 -2e-300\n3 ?\n", "t"))
+    with pytest.raises(TableFormatError, match=r"^t:2:1: .* found '1e-200'; rescale column 'x'"):
+        TableModel().fit(parse_table("x y\n1e-200 1\n2 0\n3 ?\n", "t"))
+    model = TableModel(epochs=3).fit(parse_table("x y\n0 1e-90\n2 0\n3 ?\n", "t"))
+    assert model.task_ == "regression"
+
+
 def test_tablemodel_classify_and_tutorial_recipe():
     table = parse_table("x y\n0 0\n1 1\n2 2\n3 0\n4 ?\n")
     assert TableModel(epochs=5).fit(table, classify=True).classes_ == ["0", "1", "2"]

@@ -20,6 +20,7 @@ from glassnet.recipes import BINARY, MULTICLASS, REGRESSION
 
 __all__ = [
     "LARGEST",
+    "SMALLEST",
     "Index",
     "Mask",
     "align_columns",
@@ -34,6 +35,7 @@ __all__ = [
 #: Numbers beyond this magnitude are refused: their squares (losses, variances, MSE) must stay
 #: far inside float64's range (about 1.8e308) even when summed over millions of rows.
 LARGEST = 1e100
+SMALLEST = 1e-100  # nonzero magnitudes below: their squares vanish, so scaling goes wrong
 Index = np.ndarray[Any, np.dtype[np.intp]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
@@ -130,7 +132,7 @@ def _mean_scale(values: Array, scale: bool) -> tuple[float, float]:
 
 
 def check_magnitude(table: Table, j: int, rows: Index) -> None:
-    """Refuse a number too large to train on or answer from, naming its file, line and column.
+    """Refuse a number too large or too small to train on, naming its file, line and column.
 
     Parameters
     ----------
@@ -142,18 +144,29 @@ def check_magnitude(table: Table, j: int, rows: Index) -> None:
     Raises
     ------
     TableFormatError
-        A cell of magnitude above ``LARGEST`` (1e100).
+        A cell of magnitude above ``LARGEST`` (1e100), or nonzero and below ``SMALLEST``
+        (1e-100).
     """
     if table.kinds[j] != NUMBER:
         return
-    values = table.numbers(j)[rows]
-    large = np.flatnonzero(np.abs(values) > LARGEST)
+    magnitudes = np.abs(table.numbers(j)[rows])
+    large = np.flatnonzero(magnitudes > LARGEST)
     if large.size:
         i = int(rows[large[0]])
         raise table.error(
             f"expected numbers of magnitude at most {LARGEST:.0e} to train on (their squares "
             f"must fit a 64-bit float), found {table.rows[i][j]!r}; rescale column "
             f"{table.names[j]!r} (divide it by a power of ten, or take logarithms)",
+            i,
+            j,
+        )
+    small = np.flatnonzero((magnitudes < SMALLEST) & (magnitudes > 0))
+    if small.size:
+        i = int(rows[small[0]])
+        raise table.error(
+            f"expected 0 or numbers of magnitude at least {SMALLEST:.0e} to train on (their "
+            f"squares must not vanish in a 64-bit float), found {table.rows[i][j]!r}; rescale "
+            f"column {table.names[j]!r} (multiply it by a power of ten, or take logarithms)",
             i,
             j,
         )

@@ -155,7 +155,7 @@ class TableModel:
         ------
         TableFormatError
             A ``?`` in an input column, no row to learn from, an output of one class, a number
-            of magnitude above 1e100, ...
+            of magnitude above 1e100 (or nonzero below 1e-100), ...
         ConfigurationError
             The tutorial's recipe asked for on an output that is not 0/1.
         TrainingDivergedError
@@ -501,15 +501,21 @@ def _with_weight_decay(optimizer: Optimizer, l2: float) -> Optimizer:
     return type(optimizer)(**config)
 
 
-def _check_specs(model: TableModel, net: Network) -> None:
+def _encoded_widths(model: TableModel) -> tuple[int, int]:
+    """The network's numbers of inputs and outputs that the model's encodings call for."""
     n_features = sum(
         len(spec["categories"]) if spec["kind"] == LABEL else 1 for spec in model.inputs_
     )
+    n_outputs = len(model.classes_) if model.classes_ is not None else len(model.outputs_)
+    return n_features, n_outputs
+
+
+def _check_specs(model: TableModel, net: Network) -> None:
+    n_features, n_outputs = _encoded_widths(model)
     if n_features != net.n_inputs:
         raise ValueError(
             f"the encodings give {n_features} inputs, the network takes {net.n_inputs}"
         )
-    n_outputs = len(model.classes_) if model.classes_ is not None else len(model.outputs_)
     if n_outputs != net.n_outputs or model.task_ not in (BINARY, MULTICLASS, REGRESSION):
         raise ValueError(f"task {model.task_!r} does not fit {net.n_outputs} network outputs")
     for spec in model.inputs_ + model.outputs_:

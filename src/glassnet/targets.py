@@ -47,7 +47,8 @@ def prepare_table(
     Raises
     ------
     TableFormatError
-        No input column, a ``?`` in an input, a number above 1e100, no known row, ...
+        No input column, a ``?`` in an input, a number above 1e100 or nonzero below 1e-100, no
+        known row, ...
     ConfigurationError
         A bad ``outputs`` count or repeated ``target`` names.
 
