@@ -412,9 +412,10 @@ def test_semicolon_and_pipe_tables_are_detected(tmp_path, capsys, sep, name):
 def test_solve_keeps_a_whitespace_group_header(tmp_path, capsys):
     path = tmp_path / "tut.txt"
     path.write_text("Input Output\n0 0 1 0\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n")
-    assert main(["solve", str(path), "-o", str(path), "-q"]) == 0
-    assert path.read_text().splitlines()[0] == "Input Output"
-    assert path.read_text().splitlines()[-1] == "1 0 0 0.99993704"
+    filled = tmp_path / "filled.txt"  # not the table itself: an input is never overwritten
+    assert main(["solve", str(path), "-o", str(filled), "-q"]) == 0
+    assert filled.read_text().splitlines()[0] == "Input Output"
+    assert filled.read_text().splitlines()[-1] == "1 0 0 0.99993704"
 
 
 def test_tutorial_preset_refuses_outputs_it_cannot_learn(tmp_path, capsys):

@@ -14,7 +14,7 @@ import stat
 
 from glassnet.errors import OutputError
 
-__all__ = ["write_atomically"]
+__all__ = ["is_special", "write_atomically"]
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
@@ -57,7 +57,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
         raise OutputError(
             f"cannot write {os.fspath(path)}: directory {directory} does not exist; create it first"
         )
-    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+    if is_special(target):
         _write_in_place(path, target, data)  # /dev/null, a pipe: nothing there to replace
         return
     temporary = None
@@ -79,6 +79,24 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
         if temporary is not None:
             _remove_quietly(temporary)
     _fsync_directory(directory)
+
+
+def is_special(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` exists and is not a regular file or a directory (a device, a pipe).
+
+    Such a target is written directly, never replaced: renaming a file over ``/dev/null`` (which
+    root may do) would swap the device for a regular file. A symbolic link is followed.
+
+    Examples
+    --------
+    >>> is_special(os.devnull), is_special(__file__), is_special("no such file")
+    (True, False, False)
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _write_in_place(path: str | os.PathLike[str], target: str, data: bytes) -> None:

@@ -38,7 +38,9 @@ def _solve(args: argparse.Namespace) -> int:
     # glassnet.cli imports this module, so its shared table steps are fetched when a command runs
     from glassnet.cli import _fit, _read
 
-    _check_distinct(args.save, args.output)
+    plot = getattr(args, "plot", None)  # solve --plot comes from glassnet.cli_explain
+    outputs = [("--save", args.save), ("--output", args.output), ("--plot", plot)]
+    _check_distinct(outputs, [("the input table", args.table)])
     _check_writable(args.save)
     _check_writable(args.output)
     table = _read(args.table, args)
@@ -90,6 +92,7 @@ def _deliver(args: argparse.Namespace, model: TableModel, text: str) -> None:
 def _train(args: argparse.Namespace) -> int:
     from glassnet.cli import _fit, _read
 
+    _check_distinct([("--output", args.model_out)], [("the input table", args.table)])
     _check_writable(args.model_out)
     table = _read(args.table, args)
     model = _fit(table, args)
@@ -101,6 +104,8 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    inputs = [("the model file", args.model), ("the input table", args.table)]
+    _check_distinct([("--output", args.output)], inputs)
     _check_writable(args.output)
     model = TableModel.load(args.model)
     table = model.align(read_table(args.table, sep=args.sep, header=args.header))

@@ -153,7 +153,7 @@ def _add_plot(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     plot.add_argument(
         "source",
         nargs="?",
-        help="a model file (.safetensors) or a table file (default: the tutorial's table)",
+        help="a model file or a table file, told apart by content (default: the tutorial's)",
     )
     plot.add_argument("--kind", choices=KINDS, default="network", help="what to draw")
     plot.add_argument("-o", "--output", required=True, help="picture file (.png, .svg, .pdf)")
@@ -184,7 +184,7 @@ def _add_animate(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     animate.add_argument(
         "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
     )
-    animate.add_argument("-o", "--output", required=True, help="the GIF to write")
+    animate.add_argument("-o", "--output", required=True, help="the GIF to write (.gif)")
     animate.add_argument("--frames", type=_positive_int, default=40, help="pictures (default 40)")
     animate.add_argument(
         "--fps", type=_positive_int, default=8, help="frames per second (default 8)"

@@ -9,21 +9,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
+
+from glassnet.cli_outputs import _check_distinct
+from glassnet.errors import ConfigurationError
 
 __all__ = ["register"]
 
 DESCRIPTION = """\
 Write a saved model (.safetensors) for another engine: an ONNX graph (opset 17, checked
 with onnx.checker) or a torch.export program (.pt2, load it with torch.export.load).
+The output's suffix chooses which (.onnx or .pt2); --format names it for any other name.
 A table model's ONNX graph includes its preprocessing, so it reads the raw columns."""
 
 EXAMPLES = """\
 examples:
   glassnet export model.safetensors -o model.onnx
-  glassnet export model.safetensors --format torch -o model.pt2
+  glassnet export model.safetensors -o model.pt2
   glassnet export model.safetensors --dtype float32 -o model32.onnx --json"""
+
+#: Output suffixes and the format each one names.
+SUFFIXES = {".onnx": "onnx", ".pt2": "torch"}
 
 TORCH_NOTE = (
     "glassnet: note: the PyTorch program is the network alone: it takes the encoded inputs "
@@ -43,10 +51,16 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("model", help="model file (.safetensors)")
     parser.add_argument(
-        "--format", choices=("onnx", "torch"), default="onnx", help="what to write (onnx)"
+        "--format",
+        choices=("onnx", "torch"),
+        help="what to write (default: from the suffix, .onnx -> onnx, .pt2 -> torch)",
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", required=True, help="file to write (.onnx or .pt2)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="file to write (.onnx or .pt2; any name with --format)",
     )
     parser.add_argument(
         "--dtype", choices=("float32", "float64"), help="precision (default: the model's)"
@@ -59,9 +73,11 @@ def _export(args: argparse.Namespace) -> int:
     from glassnet.io import load_with_metadata
     from glassnet.tables import MODEL_KIND, TableModel
 
+    _check_distinct([("--output", args.output)], [("the model file", args.model)])
+    written = _format(args.format, args.output)
     net, metadata = load_with_metadata(args.model)
     is_table = metadata.get("kind") == MODEL_KIND
-    if args.format == "onnx":
+    if written == "onnx":
         from glassnet.export import table_model_to_onnx, to_onnx
 
         if is_table:
@@ -81,7 +97,7 @@ def _export(args: argparse.Namespace) -> int:
     document = {
         "command": "export",
         "model": args.model,
-        "format": args.format,
+        "format": written,
         "output": args.output,
         "dtype": args.dtype or net.dtype.name,
         "table_model": is_table,
@@ -92,10 +108,30 @@ def _export(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         print(
-            f"wrote {args.output} ({args.format}, {document['dtype']}): "
+            f"wrote {args.output} ({written}, {document['dtype']}): "
             f"inputs {', '.join(inputs)}; outputs {', '.join(outputs)}"
         )
     return 0
+
+
+def _format(given: str | None, output: str) -> str:
+    """The format to write: ``--format``, else the one the output's suffix names."""
+    suffix = os.path.splitext(output)[1].lower()
+    named = SUFFIXES.get(suffix)
+    if given is None:
+        if named is None:
+            raise ConfigurationError(
+                "expected an output file ending in .onnx or .pt2 (or --format onnx|torch), "
+                f"got {output!r}"
+            )
+        return named
+    if named is not None and named != given:
+        wanted = next(key for key, value in SUFFIXES.items() if value == given)
+        raise ConfigurationError(
+            f"expected a {wanted} file for --format {given}, got {output!r}; "
+            "change the suffix or the --format"
+        )
+    return given
 
 
 def _encodes(metadata: dict[str, Any]) -> bool:

@@ -8,11 +8,17 @@ and ``glassnet.animation`` draw, and ``glassnet.cli_explain`` adds both commands
 from __future__ import annotations
 
 import argparse
+import codecs
+import os
+import stat
+import struct
 import sys
 from typing import Any
 
+from glassnet._safetensors_file import _MAX_HEADER_BYTES
 from glassnet._types import Array
 from glassnet.cli_explain import _extras, _picture_path, _train, _writable, load_problem
+from glassnet.cli_outputs import _check_distinct
 from glassnet.data import read_table
 from glassnet.errors import ConfigurationError
 from glassnet.recorders import TrainingRecorder
@@ -23,6 +29,8 @@ WEIGHT_SNAPSHOTS = 500  # points per line of a weights-over-training plot
 
 
 def _plot(args: argparse.Namespace) -> int:
+    inputs = [("the input file", args.source), ("the --data table", args.data)]
+    _check_distinct([("--output", args.output)], inputs)
     _picture_path(args.output)
     with _extras():
         if args.source is not None and _is_model(args.source):
@@ -38,7 +46,43 @@ def _plot(args: argparse.Namespace) -> int:
 
 
 def _is_model(path: str) -> bool:
-    return path.endswith(".safetensors")
+    """Whether ``path`` holds a model file rather than a text table, judged by its first bytes.
+
+    A model file is a safetensors file: an 8-byte little-endian header length, then the JSON
+    header's ``{``. Text cannot start so: its first 8 bytes read as a length of more than 1e17,
+    beyond the largest header safetensors accepts. A damaged file named ``.safetensors`` that is
+    not text goes to the model reader too, whose messages say what is wrong with it.
+    """
+    start = _first_bytes(path)
+    if start is None:  # stdin, a pipe or no such file: not read ahead, the name decides
+        return path.endswith(".safetensors")
+    if len(start) == 9 and start[8:] == b"{":
+        (length,) = struct.unpack("<Q", start[:8])
+        if length <= _MAX_HEADER_BYTES:
+            return True
+    return path.endswith(".safetensors") and not _is_text(start)
+
+
+def _first_bytes(path: str) -> bytes | None:
+    """The first 9 bytes of a regular file; None for stdin, a pipe, a device or no file."""
+    if path == "-":
+        return None
+    try:
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read(9)
+    except OSError:
+        return None
+
+
+def _is_text(start: bytes) -> bool:
+    """Whether a file's first bytes begin UTF-8 text (a character may be cut at the end)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start)
+    except UnicodeDecodeError:
+        return False
+    return bool(start) and b"\0" not in start
 
 
 def _draw_table(args: argparse.Namespace) -> Any:
@@ -124,7 +168,8 @@ def _inputs(args: argparse.Namespace, n_inputs: int) -> tuple[int, int]:
 def _animate(args: argparse.Namespace) -> int:
     from glassnet.animation import write_animation
 
-    _writable(args.output)
+    _check_distinct([("--output", args.output)], [("the input table", args.table)])
+    _animation_path(args.output)
     recorder = TrainingRecorder(steps=0, frames=args.frames)
     _, model, history = _train(args, args.table, recorder)
     with _extras():
@@ -144,3 +189,11 @@ def _animate(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _animation_path(path: str) -> None:
+    """Check a GIF's folder and suffix before any training (no suffix is fine: it is a GIF)."""
+    _writable(path)
+    suffix = os.path.splitext(path)[1]
+    if suffix and suffix.lower() != ".gif":
+        raise ConfigurationError(f"expected a picture file ending in .gif; got {path!r}")
