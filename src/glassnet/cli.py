@@ -14,6 +14,7 @@ import importlib
 import re
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
@@ -21,7 +22,13 @@ from glassnet._version import __version__
 from glassnet.cli_commands import _evaluate, _info, _predict, _solve, _train
 from glassnet.cli_errors import EXTRAS as EXTRAS
 from glassnet.cli_errors import ISSUES_URL as ISSUES_URL
-from glassnet.cli_errors import _one_line, _report, _warnings_reported
+from glassnet.cli_errors import (
+    _network_too_large,
+    _one_line,
+    _report,
+    _stop_if_interrupted,
+    _warnings_reported,
+)
 from glassnet.cli_options import DEFAULTS_RULE as DEFAULTS_RULE
 from glassnet.cli_options import TASK_RULE as TASK_RULE
 from glassnet.cli_options import _add_common, _settings, add_subcommand
@@ -34,6 +41,7 @@ from glassnet.cli_options import _table_options as _table_options
 from glassnet.cli_options import _training_options as _training_options
 from glassnet.cli_outputs import _check_writable as _check_writable
 from glassnet.data.table import Table, parse_table, read_table
+from glassnet.errors import ConvergenceWarning
 from glassnet.network import Network
 from glassnet.tables import TableModel
 from glassnet.training import History
@@ -94,21 +102,32 @@ def _read(source: str | None, args: argparse.Namespace) -> Table:
 
 
 def _fit(table: Table, args: argparse.Namespace, recorder: Any = None) -> TableModel:
-    """Train a table model as the options say; ``recorder`` (a TrainingRecorder) may watch."""
+    """Train a table model as the options say; ``recorder`` (a TrainingRecorder) may watch.
+
+    Every command that trains comes through here, so here Ctrl-C during training (which
+    ``fit`` turns into a warning and ``history.interrupted``) becomes TrainingInterrupted:
+    the command stops before writing anything and exits 130.
+    """
     model = TableModel(preset=args.preset, **_settings(args))
     progress = _Progress(args)
     callback, on_start = _watchers(model, progress, recorder)
     try:
-        model.fit(
-            table,
-            outputs=args.outputs,
-            target=args.target,
-            callback=callback,
-            on_start=on_start,
-            classify=bool(getattr(args, "classify", False)),
-        )
+        with warnings.catch_warnings():
+            # TrainingInterrupted says it in its one line; the kept weights are not used
+            warnings.filterwarnings("ignore", "training interrupted", ConvergenceWarning)
+            model.fit(
+                table,
+                outputs=args.outputs,
+                target=args.target,
+                callback=callback,
+                on_start=on_start,
+                classify=bool(getattr(args, "classify", False)),
+            )
+    except MemoryError as error:
+        raise _network_too_large(model) or error from None
     finally:
         progress.close()
+    _stop_if_interrupted(model)
     return model
 
 
@@ -320,8 +339,9 @@ examples:
 }
 
 EXIT_CODES = """\
-exit codes: 0 ok, 1 training diverged, 2 usage, 65 bad data or model file,
-66 missing input, 70 internal error, 73 cannot write output."""
+exit codes: 0 ok, 1 training diverged, 2 usage (also not enough memory), 65 bad data
+or model file, 66 missing input, 70 internal error, 73 cannot write output,
+130 interrupted (Ctrl-C; nothing is written)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -335,8 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 ok, 1 training diverged, 2 usage, 65 bad data or model file, 66 missing input,
-        70 internal error, 73 cannot write output.
+        0 ok, 1 training diverged, 2 usage (also not enough memory), 65 bad data or model
+        file, 66 missing input, 70 internal error, 73 cannot write output, 130 interrupted.
     """
     try:
         parser = build_parser()

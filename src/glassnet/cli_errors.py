@@ -1,13 +1,14 @@
 """How the ``glassnet`` command reports what went wrong: one line on stderr and an exit code.
 
 A ``GlassnetError`` carries its own code; a floating-point overflow is bad data (65), a missing
-optional package a usage matter (2), anything else a bug (70, with where to report it).
-Tracebacks only with ``--debug``. Argument errors are not handled here: ``cli.main`` words them.
+optional package or too little memory a usage matter (2), Ctrl-C 130, anything else a bug (70,
+with where to report it). Tracebacks only with ``--debug``; ``cli.main`` words argument errors.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 import traceback
@@ -15,7 +16,8 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from glassnet.errors import GlassnetError
+from glassnet.errors import ConfigurationError, GlassnetError
+from glassnet.tables import TableModel, _encoded_widths
 
 ISSUES_URL = "https://github.com/glassnet/glassnet/issues"
 
@@ -53,9 +55,13 @@ def _report(error: BaseException, debug: bool) -> int:
     if isinstance(error, BrokenPipeError):
         _silence_stdout()
         return 0
-    if isinstance(error, KeyboardInterrupt):
-        print("glassnet: interrupted", file=sys.stderr)
+    if isinstance(error, KeyboardInterrupt):  # Ctrl-C, or TrainingInterrupted with its epoch
+        print(f"glassnet: {_one_line(error) or 'interrupted'}", file=sys.stderr)
         return 130
+    if isinstance(error, MemoryError):  # the machine's limit, not a bug: a usage matter
+        _traceback(debug)
+        print(f"glassnet: error: {_out_of_memory(error)}", file=sys.stderr)
+        return 2
     if isinstance(error, RuntimeWarning):  # NumPy's floating-point warnings, made errors above
         _traceback(debug)
         print(
@@ -68,6 +74,43 @@ def _report(error: BaseException, debug: bool) -> int:
     if isinstance(error, ImportError):
         return _missing_package(error, debug)
     return _internal(error, debug)
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C ended training (``fit`` kept the weights); the command stops and writes nothing."""
+
+
+def _stop_if_interrupted(model: TableModel) -> None:
+    """Raise TrainingInterrupted when Ctrl-C ended the model's training."""
+    history = model.history_
+    if history is not None and history.interrupted:
+        raise TrainingInterrupted(
+            f"training interrupted after {history.epochs} of {model.settings_.epochs} epochs; "
+            "nothing was written"
+        )
+
+
+def _network_too_large(model: TableModel) -> ConfigurationError | None:
+    """The error for a MemoryError in training, with the network's size once it is known."""
+    if not hasattr(model, "classes_"):  # the encodings, hence the size, are not chosen yet
+        return None
+    n_features, n_outputs = _encoded_widths(model)
+    sizes = [n_features, *model.settings_.hidden, n_outputs]
+    bias = int(bool(model.settings_.bias))
+    n_weights = sum((n_in + bias) * n_out for n_in, n_out in itertools.pairwise(sizes))
+    return ConfigurationError(
+        f"not enough memory to build and train this network ({n_weights:,} weights, biases "
+        "included); try fewer --hidden units or rows"
+    )
+
+
+def _out_of_memory(error: MemoryError) -> str:
+    """The one line for a MemoryError: NumPy's message (the size asked for) and what to try."""
+    detail = _one_line(error)
+    return (
+        f"not enough memory{f' ({detail})' if detail else ''}; try a smaller table, fewer "
+        "--hidden units or a smaller --batch-size"
+    )
 
 
 def _missing_package(error: ImportError, debug: bool) -> int:

@@ -75,6 +75,18 @@ def _count(text: str) -> int:
     return _whole_number(text, 0)
 
 
+SEED_LIMIT = 2**32  # NumPy's RandomState (the tutorial's recipe) takes seeds below this
+
+
+def _seed(text: str) -> int:
+    value = _count(text)
+    if value >= SEED_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"expected a seed between 0 and {SEED_LIMIT - 1}, got {value}"
+        )
+    return value
+
+
 def _nonnegative(text: str) -> float:
     try:
         value = float(text)
@@ -225,7 +237,7 @@ def _add_schedule_options(group: Any) -> None:
         "--batch-size", type=_batch, metavar="N", help="rows per step, or 'full' (one step)"
     )
     group.add_argument("--l2", type=_nonnegative, help="weight decay (L2 penalty)")
-    group.add_argument("--seed", type=_count, help="random seed (default 1)")
+    group.add_argument("--seed", type=_seed, help=f"random seed, 0 to {SEED_LIMIT - 1} (default 1)")
     group.add_argument(
         "--validation",
         type=_fraction,

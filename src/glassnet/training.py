@@ -154,6 +154,9 @@ def fit(
     Returns
     -------
     History
+        After Ctrl-C, training ends with a ConvergenceWarning instead of KeyboardInterrupt: the
+        network keeps the best weights (with ``patience``) or the last finite ones, and
+        ``history.interrupted`` is True, so that callers can tell a finished run from it.
 
     Raises
     ------
