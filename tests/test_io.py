@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import pickle
+import re
 import stat
 import struct
 import threading
@@ -251,7 +252,19 @@ def test_random_bytes(tmp_path):
 
 
 def test_text_file(tmp_path):
-    refuse(tmp_path / "table.safetensors", b"0 0 1 0\n1 1 1 1\n" * 20, "not a glassnet model file")
+    refuse(
+        tmp_path / "table.safetensors",
+        b"0 0 1 0\n1 1 1 1\n" * 20,
+        re.escape(
+            "not a glassnet model file: it holds text (it starts '0 0 1 0'), perhaps a table"
+        ),
+    )
+    long_line = "\ufeffsepal length,sepal width,petal length,species\n5.1,3.5,1.4,setosa\n"
+    refuse(
+        tmp_path / "iris.csv",
+        long_line.encode(),
+        "it starts 'sepal length,sepal width,petal length,sp…'",
+    )
 
 
 @pytest.mark.parametrize("protocol", [2, 3, 4, 5])

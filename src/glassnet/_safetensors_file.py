@@ -63,7 +63,21 @@ def _not_a_model_file_or_pickle(data: bytes, name: str, why: str) -> ModelFileEr
             "never loads pickles because loading one can run arbitrary code; save the model with "
             "glassnet (net.save) or export its weights with safetensors"
         )
+    text = _text_start(data) if len(data) >= 8 else None
+    if text is not None:  # a table given where a model belongs, most likely
+        why = f"it holds text (it starts {text!r}), perhaps a table"
     return _not_a_model_file(name, why)
+
+
+def _text_start(data: bytes) -> str | None:
+    """The start of the first line when ``data`` begins as text (UTF-8, no control bytes)."""
+    head = data[:256].decode("utf-8", "ignore")  # "ignore": a character cut at byte 256
+    if not head or len(head.encode("utf-8")) < min(len(data), 256) - 3:
+        return None
+    if any(not (ch.isprintable() or ch in "\t\r\n") for ch in head.lstrip("\ufeff")):
+        return None
+    first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else head
+    return first[:40] + ("…" if len(first) > 40 else "")
 
 
 def parse_header(data: bytes, name: str) -> dict[str, Any]:
