@@ -188,6 +188,10 @@ def test_resolve_settings_rule():
         resolve_settings(tutorial, [3], preset="fast")
     with pytest.raises(ConfigurationError, match="validation must be in"):
         resolve_settings(tutorial, [3], validation=1.5)
+    for seed in (-1, 2**32):
+        with pytest.raises(ConfigurationError, match="seed must be between 0 and 4294967295"):
+            resolve_settings(tutorial, [3], seed=seed)
+    assert resolve_settings(tutorial, [3], seed=2**32 - 1).seed == 2**32 - 1
 
 
 def test_settings_left_to_the_task():

@@ -155,7 +155,9 @@ def _add_plot(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         nargs="?",
         help="a model file or a table file, told apart by content (default: the tutorial's)",
     )
-    plot.add_argument("--kind", choices=KINDS, default="network", help="what to draw")
+    plot.add_argument(
+        "--kind", choices=KINDS, default="network", help="what to draw (default: network)"
+    )
     plot.add_argument("-o", "--output", required=True, help="picture file (.png, .svg, .pdf)")
     plot.add_argument("--data", help="table whose points a model's boundary plot shows")
     plot.add_argument(

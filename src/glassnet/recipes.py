@@ -223,8 +223,8 @@ def _check_settings(settings: Settings) -> None:
         raise ConfigurationError(f"batch size must be >= 1, got {settings.batch_size}")
     if settings.patience is not None and settings.patience < 1:
         raise ConfigurationError(f"patience must be >= 1, got {settings.patience}")
-    if settings.seed < 0:
-        raise ConfigurationError(f"seed must be >= 0, got {settings.seed}")
+    if not 0 <= settings.seed < 2**32:  # the tutorial's RandomState takes no more
+        raise ConfigurationError(f"seed must be between 0 and {2**32 - 1}, got {settings.seed}")
     for name in ("lr", "l2"):
         value = getattr(settings, name)
         if not (math.isfinite(value) and value >= 0):
