@@ -204,6 +204,7 @@ def test_diverging_run_leaves_model_and_output(folder, capsys):
     code, err = run(folder, capsys, [*argv, "--validation", "0", *SOLVE_OVER])
     assert code == 1
     assert "training diverged" in err
+    assert err.rstrip().endswith("; nothing was written")
 
 
 def test_failing_train_leaves_the_old_model(folder, capsys):

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from glassnet.errors import ConfigurationError, GlassnetError
+from glassnet.errors import ConfigurationError, GlassnetError, TrainingDivergedError
 from glassnet.tables import TableModel, _encoded_widths
 
 ISSUES_URL = "https://github.com/glassnet/glassnet/issues"
@@ -50,7 +50,8 @@ def _report(error: BaseException, debug: bool) -> int:
     """Report ``error`` (the one being handled) on stderr and return the command's exit code."""
     if isinstance(error, GlassnetError):
         _traceback(debug)
-        print(f"glassnet: error: {_one_line(error)}", file=sys.stderr)
+        written = "; nothing was written" if isinstance(error, TrainingDivergedError) else ""
+        print(f"glassnet: error: {_one_line(error)}{written}", file=sys.stderr)
         return error.exit_code
     if isinstance(error, BrokenPipeError):
         _silence_stdout()
