@@ -22,18 +22,17 @@ def filled_text(model: TableModel, table: Table, all_rows: bool) -> str:
     CSV, TSV and other separated tables keep every cell clean for other readers (pandas, csv),
     so their probabilities are only in the JSON document.
     """
-    rows = model.fill(table, all_rows=all_rows)
+    order = model.written_order(table)  # the columns as the user's file has them
+    rows = [[row[k] for k in order] for row in model.fill(table, all_rows=all_rows)]
     header = _header_for(model, table)
+    if header is not None and len(header) == len(order):
+        header = [header[k] for k in order]
     notes = [""] * len(rows)
     if model.task_ == MULTICLASS and table.sep == " ":
         confidence = model.confidence(table)
         changed = _answered_rows(model, table, all_rows)
         notes = [f"  # p={confidence[i]:.4f}" if i in changed else "" for i in range(len(rows))]
-    lines = write_table(rows, header, table.sep).split("\n")
-    offset = 0 if header is None else 1
-    for i, note in enumerate(notes):
-        lines[i + offset] += note
-    return "\n".join(lines)
+    return write_table(rows, header, table.sep, skipped=table.skipped, trailing=notes)
 
 
 def _header_for(model: TableModel, table: Table) -> list[str] | None:

@@ -332,6 +332,33 @@ class TableModel:
             filled.append(cells)
         return filled
 
+    def written_order(self, table: Table) -> list[int]:
+        r"""Return the order to write ``fill``'s cells in: the columns as the table's file has them.
+
+        ``fill`` gives each row in the training table's column order. A table whose header names
+        the columns in another order gets them back in its own: cell ``order[p]`` of a filled row
+        goes to place ``p``. Where the table held only the inputs, the answers follow them.
+
+        Examples
+        --------
+        >>> from glassnet.data import parse_table
+        >>> model = TableModel(epochs=1).fit(parse_table("a b y\n0 1 0\n1 0 1\n"))
+        >>> model.written_order(parse_table("y b a\n? 1 0\n"))
+        [2, 1, 0]
+        >>> model.written_order(parse_table("b a\n1 0\n"))
+        [1, 0, 2]
+        """
+        table = self.align(table)
+        n_columns, file_columns = len(self.columns_), table.file_columns
+        if file_columns is None:
+            return list(range(n_columns))
+        outputs = [int(spec["position"]) for spec in self.outputs_]
+        full = self._layout(table) == "full"
+        # the aligned table's column k is training column sources[k], file column file_columns[k]
+        sources = list(range(n_columns)) if full else [int(s["position"]) for s in self.inputs_]
+        by_file = sorted(range(len(sources)), key=lambda k: file_columns[k])
+        return [sources[k] for k in by_file] + ([] if full else outputs)
+
     def evaluate(self, table: Table) -> dict[str, Any]:
         """Score the model on the rows of ``table`` whose outputs are known.
 

@@ -45,13 +45,20 @@ _SEPARATORS = {
 
 def _split_text(
     text: str | bytes, path: str, sep: str | None
-) -> tuple[str, list[tuple[int, list[str]]]]:
-    """The separator, and the cells of each line that holds any, with its 1-based number."""
+) -> tuple[str, list[tuple[int, list[str]]], list[tuple[int, str]]]:
+    """The separator, the cells of each line that holds any, and the other lines, by number.
+
+    Lines are numbered from 1. The other lines (blank, a ``#`` comment, nothing but a comment
+    after blanks) are kept as written, without their line break; the empty text after a final
+    line break is no line.
+    """
     if isinstance(text, bytes):
         text = _decode(text, path)
     elif text.startswith("\ufeff"):
         text = text[1:]
     lines = _LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
     content = [
         (number, line)
         for number, line in enumerate(lines, start=1)
@@ -64,7 +71,11 @@ def _split_text(
     split = [(number, cells) for number, cells in split if cells]
     if not split:
         raise TableFormatError("expected a table, found no rows", path)
-    return separator, split
+    with_cells = {number for number, _ in split}
+    others = [
+        (number, line) for number, line in enumerate(lines, start=1) if number not in with_cells
+    ]
+    return separator, split, others
 
 
 def _check_widths(body: list[tuple[int, list[str]]], path: str) -> int:

@@ -2,7 +2,8 @@
 
 ``read_table`` turns a file (or standard input) into a ``Table``: cells separated by whitespace,
 commas, tabs, semicolons or ``|`` (detected, or given), an optional header line, ``#``
-comments and blank lines skipped, and every column typed as numbers or labels. It only reads:
+comments and blank lines set aside (kept to be written back in place), and every column typed
+as numbers or labels. It only reads:
 it does not decide which columns are outputs, and it fills nothing in. Any problem raises
 ``TableFormatError`` naming the file, the line and the column (the 1-based cell number), saying
 what was expected and found. Splitting lines into cells and typing them is done in
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import sys
+from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from os import PathLike
@@ -64,6 +66,11 @@ class Table:
     file_columns : list of int or None
         The 0-based position in the file of each column, when ``select`` reordered them (error
         messages name the file's column); None when the columns are in the file's order.
+    skipped : tuple of (int, str)
+        The lines that hold no cells (blank lines and ``#`` comments), as written without their
+        line break, each with where it stood: before data row ``i`` (0-based; ``n_rows`` means
+        after the last row), or ``-1`` above the header. In file order; the writer puts them
+        back there.
 
     Examples
     --------
@@ -74,6 +81,18 @@ class Table:
     array([1., 2.])
     >>> table.missing(1)
     array([False,  True])
+
+    Comments and blank lines are kept with their places:
+
+    >>> table = parse_table("# sizes\nx\n1\n\n2\n")
+    >>> table.skipped
+    ((-1, '# sizes'), (1, ''))
+    >>> print(table.to_text(), end="")
+    # sizes
+    x
+    1
+    <BLANKLINE>
+    2
     """
 
     rows: list[list[str]]
@@ -85,6 +104,7 @@ class Table:
     sep: str = " "
     header_line: int | None = None
     file_columns: list[int] | None = None
+    skipped: tuple[tuple[int, str], ...] = ()
     _numbers: dict[int, Array] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -126,11 +146,28 @@ class Table:
         return self._numbers[column].copy()
 
     def take(self, rows: Sequence[int]) -> Table:
-        """Return a table of the given rows (0-based indices), in that order."""
+        """Return a table of the given rows (0-based indices), in that order.
+
+        Skipped lines above the header or below the last row stay there; one before a row goes
+        with that row (before its first copy), or is dropped with it.
+        """
+        order = list(rows)
+        place: dict[int, int] = {}
+        for new, old in enumerate(order):
+            place.setdefault(old, new)
+        skipped = []
+        for position, text in self.skipped:
+            if position < 0:
+                skipped.append((position, text))
+            elif position >= self.n_rows:
+                skipped.append((len(order), text))
+            elif position in place:
+                skipped.append((place[position], text))
         return replace(
             self,
-            rows=[self.rows[i] for i in rows],
-            lines=[self.lines[i] for i in rows],
+            rows=[self.rows[i] for i in order],
+            lines=[self.lines[i] for i in order],
+            skipped=tuple(sorted(skipped, key=lambda entry: entry[0])),  # stable: file order
         )
 
     def select(self, columns: Sequence[int]) -> Table:
@@ -153,6 +190,7 @@ class Table:
             sep=self.sep,
             header_line=self.header_line,
             file_columns=[origin[j] for j in order],
+            skipped=self.skipped,
         )
 
     def error(
@@ -165,8 +203,10 @@ class Table:
         return TableFormatError(message, self.path, line, None if column is None else column + 1)
 
     def to_text(self, header: bool = True) -> str:
-        """Write the table back in its own format (see ``write_table``)."""
-        return write_table(self.rows, self.header if header else None, self.sep)
+        """Write the table back in its own format, skipped lines included (see ``write_table``)."""
+        return write_table(
+            self.rows, self.header if header else None, self.sep, skipped=self.skipped
+        )
 
 
 def read_table(
@@ -251,7 +291,7 @@ def parse_table(
     >>> table.rows[-1]
     ['1', '0', '0', '?']
     """
-    separator, split = _split_text(text, path, sep)
+    separator, split, others = _split_text(text, path, sep)
     has_header = _is_header(split) if header is None else header
     header_cells, header_line = (split[0][1], split[0][0]) if has_header else (None, None)
     body = split[1:] if has_header else split
@@ -262,7 +302,16 @@ def parse_table(
     rows = [cells for _, cells in body]
     row_lines = [number for number, _ in body]
     kinds = _column_kinds(rows, row_lines, names, path)
-    return Table(rows, row_lines, kinds, names, header_cells, path, separator, header_line)
+    skipped = tuple(
+        (
+            -1 if header_line is not None and number < header_line else bisect(row_lines, number),
+            line,
+        )
+        for number, line in others
+    )
+    return Table(
+        rows, row_lines, kinds, names, header_cells, path, separator, header_line, None, skipped
+    )
 
 
 def write_table(
@@ -270,6 +319,8 @@ def write_table(
     header: Sequence[str] | None = None,
     sep: str = " ",
     newline: str = "\n",
+    skipped: Sequence[tuple[int, str]] = (),
+    trailing: Sequence[str] | None = None,
 ) -> str:
     r"""Return the text of a table that ``parse_table`` reads back to the same cells.
 
@@ -283,6 +334,12 @@ def write_table(
     sep : str, default=" "
         Any separator ``read_table`` accepts.
     newline : str, default="\n"
+    skipped : sequence of (int, str), default=()
+        Lines written as they are (comments, blank lines), each before data row ``i`` (0-based;
+        ``len(rows)`` or more: after the last row; ``-1``: above the header), as
+        ``Table.skipped`` holds them. Lines for one place keep their order.
+    trailing : sequence of str, optional
+        Text added to the end of each row's line, such as ``"  # note"``.
 
     Returns
     -------
@@ -295,8 +352,19 @@ def write_table(
     1,"New York"
     """
     separator = _separator(sep)
-    lines = [] if header is None else [separator.join(_quote(cell) for cell in header)]
-    lines.extend(separator.join(_quote(cell) for cell in row) for row in rows)
+    before: dict[int, list[str]] = {}
+    for position, text in skipped:
+        if any(char in text for char in "\r\n"):
+            raise ValueError(f"a skipped line cannot hold a line break, got {text!r}")
+        before.setdefault(max(-1, min(position, len(rows))), []).append(text)
+    lines = before.get(-1, [])
+    if header is not None:
+        lines.append(separator.join(_quote(cell) for cell in header))
+    ends = [""] * len(rows) if trailing is None else trailing
+    for i, (row, end) in enumerate(zip(rows, ends, strict=True)):
+        lines.extend(before.get(i, []))
+        lines.append(separator.join(_quote(cell) for cell in row) + end)
+    lines.extend(before.get(len(rows), []))
     return "".join(line + newline for line in lines)
 
 
