@@ -85,7 +85,7 @@ def test_tablemodel_targets_and_several_outputs():
     assert model.fill(table)[-1][-1] == "0"  # only the '?' cell is filled
     model = TableModel(epochs=10).fit(table, target=["p"])
     assert [spec["position"] for spec in model.inputs_] == [0, 1, 3]
-    with pytest.raises(TableFormatError, match="expected a column name"):
+    with pytest.raises(ConfigurationError, match="has no column 'nope'; choose from a, b, p, q"):
         TableModel().fit(table, target=["nope"])
 
 
@@ -136,7 +136,7 @@ def test_tablemodel_fit_errors(text, message):
 
 def test_tablemodel_label_output_must_be_alone():
     table = parse_table("a b c\n1 x 0\n2 y 1\n")
-    with pytest.raises(TableFormatError, match="label output to be the only output"):
+    with pytest.raises(ConfigurationError, match="a label output must be the only output"):
         TableModel().fit(table, outputs=2)
 
 

@@ -31,7 +31,7 @@ from glassnet.cli_errors import (
 )
 from glassnet.cli_options import DEFAULTS_RULE as DEFAULTS_RULE
 from glassnet.cli_options import TASK_RULE as TASK_RULE
-from glassnet.cli_options import _add_common, _settings, add_subcommand
+from glassnet.cli_options import _add_common, _settings, add_subcommand, conflicting_options
 from glassnet.cli_options import _common_options as _common_options
 from glassnet.cli_options import _count as _count
 from glassnet.cli_options import _Formatter as _Formatter
@@ -44,6 +44,7 @@ from glassnet.data.table import Table, parse_table, read_table
 from glassnet.errors import ConvergenceWarning
 from glassnet.network import Network
 from glassnet.tables import TableModel
+from glassnet.targets import choose_outputs
 from glassnet.training import History
 
 __all__ = ["COMMAND_HOOKS", "SOLVE_OPTION_HOOKS", "TUTORIAL_TABLE", "build_parser", "main"]
@@ -108,6 +109,9 @@ def _fit(table: Table, args: argparse.Namespace, recorder: Any = None) -> TableM
     ``fit`` turns into a warning and ``history.interrupted``) becomes TrainingInterrupted:
     the command stops before writing anything and exits 130.
     """
+    outputs = 1 if args.outputs is None else args.outputs
+    classify = bool(getattr(args, "classify", False))
+    choose_outputs(table, outputs, args.target, classify, prefix="--")  # usage errors first
     model = TableModel(preset=args.preset, **_settings(args))
     progress = _Progress(args)
     callback, on_start = _watchers(model, progress, recorder)
@@ -117,11 +121,11 @@ def _fit(table: Table, args: argparse.Namespace, recorder: Any = None) -> TableM
             warnings.filterwarnings("ignore", "training interrupted", ConvergenceWarning)
             model.fit(
                 table,
-                outputs=args.outputs,
+                outputs=outputs,
                 target=args.target,
                 callback=callback,
                 on_start=on_start,
-                classify=bool(getattr(args, "classify", False)),
+                classify=classify,
             )
     except MemoryError as error:
         raise _network_too_large(model) or error from None
@@ -361,6 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        conflict = conflicting_options(args)
+        if conflict is not None:
+            raise _UsageError(conflict, f"glassnet {args.command}")
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else 2
     except _UsageError as error:

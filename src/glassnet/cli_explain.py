@@ -194,9 +194,21 @@ def _add_animate(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     animate.set_defaults(run=_animate)
 
 
-def _add_explain_output(parser: argparse.ArgumentParser) -> None:
+#: What ``--steps``, ``--digits`` and ``--max-examples`` are when not given.
+EXPLAIN_DEFAULTS = {"steps": 1, "digits": 6, "max_examples": 8}
+
+
+def _add_explain_output(parser: argparse.ArgumentParser, defaults: bool = True) -> None:
+    """Add the options of the story; ``defaults=False`` leaves them None when not given."""
+
+    def default(name: str) -> int | None:
+        return EXPLAIN_DEFAULTS[name] if defaults else None
+
     parser.add_argument(
-        "--steps", type=_count, default=1, help="iterations to show number by number (default 1)"
+        "--steps",
+        type=_count,
+        default=default("steps"),
+        help="iterations to show number by number (default 1)",
     )
     parser.add_argument(
         "--every",
@@ -204,11 +216,23 @@ def _add_explain_output(parser: argparse.ArgumentParser) -> None:
         help="a one-line summary every N iterations (default: 10 in all)",
     )
     parser.add_argument(
-        "--digits", type=_positive_int, default=6, help="significant digits (default 6)"
+        "--digits",
+        type=_positive_int,
+        default=default("digits"),
+        help="significant digits (default 6)",
     )
     parser.add_argument(
-        "--max-examples", type=_positive_int, default=8, help="examples shown per step (default 8)"
+        "--max-examples",
+        type=_positive_int,
+        default=default("max_examples"),
+        help="examples shown per step (default 8)",
     )
+
+
+def _explain_setting(args: argparse.Namespace, name: str) -> int:
+    """The value of a story option, its default when not given."""
+    value = getattr(args, name)
+    return EXPLAIN_DEFAULTS[name] if value is None else int(value)
 
 
 EXAMPLES = {
@@ -248,21 +272,26 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def add_solve_options(solve: argparse.ArgumentParser) -> None:
-    """Give ``solve`` the flags ``--explain`` and ``--plot PATH`` (see ``finish_solve``)."""
+    """Give ``solve`` the flags ``--explain`` and ``--plot PATH`` (see ``finish_solve``).
+
+    The story's options are left None when not given, so that one given without ``--explain``
+    is refused (``glassnet.cli_options.conflicting_options``) rather than ignored.
+    """
     solve.add_argument(
         "--explain",
         action="store_true",
         help="narrate training with every number (with --json: a 'trace' entry)",
     )
     solve.add_argument("--plot", metavar="PATH", help="also draw the network and its learning")
-    _add_explain_output(solve)
+    _add_explain_output(solve, defaults=False)
 
 
 def solve_recorder(args: argparse.Namespace) -> TrainingRecorder:
     """Return the recorder that watches ``solve``'s training for ``--explain`` and ``--plot``."""
     if args.plot:
         _picture_path(args.plot)
-    return TrainingRecorder(steps=args.steps if args.explain else 0, every=args.every)
+    steps = _explain_setting(args, "steps") if args.explain else 0
+    return TrainingRecorder(steps=steps, every=args.every)
 
 
 def finish_solve(
@@ -294,7 +323,8 @@ def finish_solve(
     story = _story(recorder, model, table)
     if args.json:
         return {"trace": story.to_dict()}
-    sys.stdout.write(story.narrate(digits=args.digits, max_examples=args.max_examples))
+    digits, examples = _explain_setting(args, "digits"), _explain_setting(args, "max_examples")
+    sys.stdout.write(story.narrate(digits=digits, max_examples=examples))
     return {}
 
 

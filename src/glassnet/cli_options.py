@@ -187,7 +187,7 @@ def _output_options() -> argparse.ArgumentParser:
     outputs = argparse.ArgumentParser(add_help=False)
     group = outputs.add_argument_group("choosing the outputs")
     group.add_argument(
-        "--outputs", type=_positive_int, default=1, metavar="K", help="the last K columns"
+        "--outputs", type=_positive_int, metavar="K", help="the last K columns (default 1)"
     )
     group.add_argument(
         "--target", type=_names, metavar="NAME[,NAME]", help="output columns by name"
@@ -245,8 +245,39 @@ def _add_schedule_options(group: Any) -> None:
         help="share of the known rows held out for early stopping",
     )
     group.add_argument(
-        "--patience", type=_positive_int, metavar="N", help="stop after N epochs without progress"
+        "--patience",
+        type=_positive_int,
+        metavar="N",
+        help="stop after N epochs without a lower loss (on the held-out rows, or on the "
+        "training rows with --validation 0) and keep the best weights",
     )
+
+
+#: Options that only ``--explain`` reads, where a command has it (``solve``).
+EXPLAIN_ONLY = ("steps", "every", "digits", "max_examples")
+
+
+def conflicting_options(args: argparse.Namespace) -> str | None:
+    """The usage error in a combination of options argparse accepted one by one, or None.
+
+    An option that another one overrides or that does nothing without another is refused, so
+    that nothing the user asked for is silently dropped.
+    """
+    if getattr(args, "target", None) and getattr(args, "outputs", None) is not None:
+        return "--target and --outputs both choose the output columns; give only one"
+    if getattr(args, "classify", False):
+        count = len(args.target) if args.target else (args.outputs or 1)
+        if count > 1:
+            chosen = f"--target {','.join(args.target)}" if args.target else f"--outputs {count}"
+            return (
+                f"--classify makes one output column a classifier, but {chosen} chooses "
+                f"{count} columns"
+            )
+    if hasattr(args, "explain") and not args.explain:
+        for name in EXPLAIN_ONLY:
+            if getattr(args, name, None) is not None:
+                return f"--{name.replace('_', '-')} needs --explain"
+    return None
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:

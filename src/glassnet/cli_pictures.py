@@ -31,18 +31,33 @@ WEIGHT_SNAPSHOTS = 500  # points per line of a weights-over-training plot
 def _plot(args: argparse.Namespace) -> int:
     inputs = [("the input file", args.source), ("the --data table", args.data)]
     _check_distinct([("--output", args.output)], inputs)
+    is_model = args.source is not None and _is_model(args.source)
+    _check_data_option(args, is_model)
     _picture_path(args.output)
     with _extras():
-        if args.source is not None and _is_model(args.source):
-            ax = _draw_model(args)
-        else:
-            ax = _draw_table(args)
+        ax = _draw_model(args) if is_model else _draw_table(args)
         from glassnet.plotting import save_figure
 
         save_figure(ax, args.output)
     if not args.quiet:
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _check_data_option(args: argparse.Namespace, is_model: bool) -> None:
+    """Refuse ``--data`` where it would be ignored: with a table, or for another kind of plot."""
+    if args.data is None:
+        return
+    if not is_model:
+        source = args.source or "the tutorial's table"
+        raise ConfigurationError(
+            f"--data is for a model file's boundary plot; {source} is a table, whose own rows "
+            "are drawn: leave out --data"
+        )
+    if args.kind != "boundary":
+        raise ConfigurationError(
+            f"--data is for --kind boundary, not --kind {args.kind}: leave out --data"
+        )
 
 
 def _is_model(path: str) -> bool:

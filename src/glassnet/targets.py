@@ -17,7 +17,7 @@ from glassnet.encodings import Mask, check_magnitude
 from glassnet.errors import ConfigurationError, TableFormatError
 from glassnet.recipes import BINARY, MULTICLASS, REGRESSION, Settings
 
-__all__ = ["check_recipe", "infer_task", "prepare_table"]
+__all__ = ["check_recipe", "choose_outputs", "infer_task", "prepare_table"]
 
 
 def prepare_table(
@@ -48,9 +48,9 @@ def prepare_table(
     ------
     TableFormatError
         No input column, a ``?`` in an input, a number above 1e100 or nonzero below 1e-100, no
-        known row, ...
+        known row, a value that is not an integer class code with ``classify``, ...
     ConfigurationError
-        A bad ``outputs`` count or repeated ``target`` names.
+        An output choice the table cannot satisfy (see ``choose_outputs``).
 
     Examples
     --------
@@ -60,7 +60,7 @@ def prepare_table(
     >>> inputs, outputs, known
     ([0, 1], [2], array([ True, False]))
     """
-    output_columns = _output_columns(table, outputs, target)
+    output_columns = choose_outputs(table, outputs, target, classify)
     if classify:
         kinds = [LABEL if j in output_columns else kind for j, kind in enumerate(table.kinds)]
         table = replace(table, kinds=kinds)
@@ -86,23 +86,134 @@ def prepare_table(
     return table, input_columns, output_columns, known
 
 
-def _output_columns(table: Table, outputs: int, target: Sequence[str] | None) -> list[int]:
-    """The output columns' positions: those named in ``target``, else the last ``outputs``."""
-    if target:
-        columns = [table.column_index(name) for name in target]
-        if len(set(columns)) != len(columns):
-            raise ConfigurationError(f"expected distinct target columns, got {', '.join(target)}")
-        return columns
-    if isinstance(outputs, bool) or not isinstance(outputs, int) or outputs < 1:
-        raise ConfigurationError(f"outputs must be an int >= 1, got {outputs!r}")
-    if outputs >= table.n_columns:
-        raise TableFormatError(
-            f"expected more than {outputs} columns for {outputs} output column(s) and at least "
-            f"one input, found {table.n_columns}",
-            table.path,
-            table.lines[0],
+def choose_outputs(
+    table: Table,
+    outputs: int,
+    target: Sequence[str] | None,
+    classify: bool = False,
+    prefix: str = "",
+) -> list[int]:
+    r"""Return the output columns' positions, refusing a choice that does not fit ``table``.
+
+    What was asked for (a column that is not there, a count beyond the table, a label output
+    beside others) is a ConfigurationError; a cell that is not a class code is the table's.
+
+    Parameters
+    ----------
+    table : Table
+    outputs : int
+        The last ``outputs`` columns (ignored when ``target`` is given).
+    target : sequence of str or None
+        Names of the output columns.
+    classify : bool, default=False
+        The outputs are to be read as class labels: one column of labels or integer codes.
+    prefix : str, default=""
+        Written before the parameter names in messages ("--" for the command line's options).
+
+    Returns
+    -------
+    list of int
+        0-based positions of the output columns.
+
+    Raises
+    ------
+    ConfigurationError
+        An unknown or repeated ``target`` name, no column left for the inputs, several outputs
+        with ``classify`` or with a label column among them.
+    TableFormatError
+        A table of one column, or a known output cell that is not an integer with ``classify``.
+
+    Examples
+    --------
+    >>> from glassnet.data import parse_table
+    >>> table = parse_table("a b y\n1 2 0\n3 4 ?\n", "t.txt")
+    >>> choose_outputs(table, 2, None)
+    [1, 2]
+    >>> choose_outputs(table, 1, ["c"], prefix="--")
+    Traceback (most recent call last):
+    ...
+    glassnet.errors.ConfigurationError: --target c: t.txt has no column 'c'; choose from a, b, y
+    """
+    columns = _named_columns(table, target, prefix) if target else None
+    if columns is None:
+        if isinstance(outputs, bool) or not isinstance(outputs, int) or outputs < 1:
+            raise ConfigurationError(f"{prefix}outputs must be an int >= 1, got {outputs!r}")
+        if outputs >= table.n_columns and table.n_columns > 1:
+            most = table.n_columns - 1
+            raise ConfigurationError(
+                f"{prefix}outputs {outputs} leaves no input column: {table.path} has "
+                f"{table.n_columns} columns (expected {prefix}outputs {'1 to ' * (most > 1)}{most})"
+            )
+        if outputs >= table.n_columns:  # a table of one column has no room for inputs
+            raise TableFormatError(
+                f"expected more than {outputs} columns for {outputs} output column(s) and at "
+                f"least one input, found {table.n_columns}",
+                table.path,
+                table.lines[0],
+            )
+        columns = list(range(table.n_columns - outputs, table.n_columns))
+    chosen = f"{prefix}target {','.join(target)}" if target else f"{prefix}outputs {outputs}"
+    _check_label_outputs(table, columns, classify, chosen, prefix)
+    if classify:
+        _check_class_codes(table, columns[0], prefix)
+    return columns
+
+
+def _named_columns(table: Table, target: Sequence[str], prefix: str) -> list[int]:
+    """The positions of the columns ``target`` names, each once, leaving an input column."""
+    chosen = f"{prefix}target {','.join(target)}"
+    for name in target:
+        if name not in table.names:
+            raise ConfigurationError(
+                f"{prefix}target {name}: {table.path} has no column {name!r}; choose from "
+                f"{', '.join(table.names)}"
+            )
+    columns = [table.column_index(name) for name in target]
+    repeated = [name for name in target if list(target).count(name) > 1]
+    if repeated:
+        raise ConfigurationError(
+            f"{chosen} names {repeated[0]!r} twice; expected each column of {table.path} once"
         )
-    return list(range(table.n_columns - outputs, table.n_columns))
+    if len(columns) == table.n_columns:
+        raise ConfigurationError(
+            f"{chosen} leaves no input column: {table.path} has only the columns "
+            f"{', '.join(table.names)}"
+        )
+    return columns
+
+
+def _check_label_outputs(
+    table: Table, columns: list[int], classify: bool, chosen: str, prefix: str
+) -> None:
+    """Refuse several outputs with ``classify`` or with a label column among them."""
+    if len(columns) == 1:
+        return
+    if classify:
+        raise ConfigurationError(
+            f"{prefix}classify makes one output column a classifier, but {chosen} chooses "
+            f"{len(columns)} columns of {table.path}"
+        )
+    labels = [table.names[j] for j in columns if table.kinds[j] == LABEL]
+    if labels:
+        raise ConfigurationError(
+            f"{chosen} chooses {len(columns)} columns of {table.path}, but {labels[0]!r} holds "
+            "labels, and a label output must be the only output column"
+        )
+
+
+def _check_class_codes(table: Table, column: int, prefix: str) -> None:
+    """With ``classify``, refuse a known numeric output cell that is not an integer code."""
+    if table.kinds[column] == LABEL:
+        return
+    for i, row in enumerate(table.rows):
+        cell = row[column]
+        if cell != MISSING and not float(cell).is_integer():
+            raise table.error(
+                f"expected integer class codes in output column {table.names[column]!r} for "
+                f"{prefix}classify, found {cell}; leave out {prefix}classify for regression",
+                i,
+                column,
+            )
 
 
 def _check_no_missing_inputs(table: Table, inputs: list[int], outputs: list[int]) -> None:
@@ -138,7 +249,7 @@ def infer_task(table: Table, outputs: list[int], known: Mask) -> str:
 
     Raises
     ------
-    TableFormatError
+    ConfigurationError
         A label output beside other output columns.
 
     Examples
@@ -151,10 +262,9 @@ def infer_task(table: Table, outputs: list[int], known: Mask) -> str:
     kinds = [table.kinds[j] for j in outputs]
     if LABEL in kinds:
         if len(outputs) > 1:
-            raise TableFormatError(
+            raise ConfigurationError(
                 f"expected a label output to be the only output column, found {len(outputs)} "
-                f"output columns ({', '.join(table.names[j] for j in outputs)})",
-                table.path,
+                f"output columns ({', '.join(table.names[j] for j in outputs)}) in {table.path}"
             )
         return MULTICLASS
     values = np.concatenate([table.numbers(j)[known] for j in outputs])
