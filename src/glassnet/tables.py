@@ -157,7 +157,9 @@ class TableModel:
             A ``?`` in an input column, no row to learn from, an output of one class, a number
             of magnitude above 1e100 (or nonzero below 1e-100), ...
         ConfigurationError
-            The tutorial's recipe asked for on an output that is not 0/1.
+            The tutorial's recipe asked for on an output that is not 0/1; ``target`` naming no
+            column (or a column twice, or every column); ``outputs`` leaving no input; a label
+            output beside others; ``classify`` with several outputs.
         TrainingDivergedError
             The loss became inf or NaN.
         """
