@@ -251,6 +251,23 @@ def test_tablemodel_load_refuses_unreadable_table_settings(tmp_path):
         TableModel.load(path)
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "why"),
+    [
+        ("scale", 0.0, "scale 0.0, not a finite number > 0"),
+        ("scale", -2.0, "scale -2.0, not a finite number > 0"),
+    ],
+)
+def test_tablemodel_load_names_a_broken_scaling_in_the_file(tmp_path, key, value, why):
+    model, _ = fitted("x y\n1 0.5\n2 1.5\n3 2.5\n4 ?\n", epochs=1, preset="standard")
+    metadata = model.metadata()
+    metadata["inputs"][0][key] = value
+    path = tmp_path / "scaled.safetensors"
+    gn.save(path, model.net_, metadata=metadata)
+    with pytest.raises(ModelFileError, match=rf"scaled\.safetensors is corrupt: .*'x' has {why}"):
+        TableModel.load(path)
+
+
 cells = st.sampled_from(["0", "1", "0.5", "2", "-1"])
 
 

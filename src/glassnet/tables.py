@@ -10,6 +10,7 @@ files: give it a ``Table`` from ``glassnet.data.read_table``. ``glassnet.recipes
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, replace
@@ -552,7 +553,10 @@ def _check_specs(model: TableModel, net: Network) -> None:
             raise ValueError(f"column position {spec['position']} is out of range")
         for key in ("mean", "scale"):
             if key in spec:
-                spec[key] = float(spec[key])
+                spec[key] = value = float(spec[key])
+                if not math.isfinite(value) or (key == "scale" and value <= 0):
+                    must = "a finite number > 0" if key == "scale" else "a finite number"
+                    raise ValueError(f"column {spec['name']!r} has {key} {value}, not {must}")
 
 
 def _insert(row: list[str], positions: list[int], values: list[str]) -> list[str]:
