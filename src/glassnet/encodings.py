@@ -150,26 +150,30 @@ def check_magnitude(table: Table, j: int, rows: Index) -> None:
     if table.kinds[j] != NUMBER:
         return
     magnitudes = np.abs(table.numbers(j)[rows])
-    large = np.flatnonzero(magnitudes > LARGEST)
-    if large.size:
-        i = int(rows[large[0]])
-        raise table.error(
-            f"expected numbers of magnitude at most {LARGEST:.0e} to train on (their squares "
-            f"must fit a 64-bit float), found {table.rows[i][j]!r}; rescale column "
-            f"{table.names[j]!r} (divide it by a power of ten, or take logarithms)",
-            i,
-            j,
-        )
-    small = np.flatnonzero((magnitudes < SMALLEST) & (magnitudes > 0))
-    if small.size:
-        i = int(rows[small[0]])
-        raise table.error(
-            f"expected 0 or numbers of magnitude at least {SMALLEST:.0e} to train on (their "
-            f"squares must not vanish in a 64-bit float), found {table.rows[i][j]!r}; rescale "
-            f"column {table.names[j]!r} (multiply it by a power of ten, or take logarithms)",
-            i,
-            j,
-        )
+    checks = (  # (cells refused, what was expected and why, how to rescale)
+        (
+            magnitudes > LARGEST,
+            f"numbers of magnitude at most {LARGEST:.0e} to train on (their squares must fit a "
+            "64-bit float)",
+            "divide it",
+        ),
+        (
+            (magnitudes < SMALLEST) & (magnitudes > 0),
+            f"0 or numbers of magnitude at least {SMALLEST:.0e} to train on (their squares must "
+            "not vanish in a 64-bit float)",
+            "multiply it",
+        ),
+    )
+    for refused, expected, rescale in checks:
+        found = np.flatnonzero(refused)
+        if found.size:
+            i = int(rows[found[0]])
+            raise table.error(
+                f"expected {expected}, found {table.rows[i][j]!r}; rescale column "
+                f"{table.names[j]!r} ({rescale} by a power of ten, or take logarithms)",
+                i,
+                j,
+            )
 
 
 # -- encoding ------------------------------------------------------------------------------------
