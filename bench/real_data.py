@@ -20,7 +20,7 @@ from glassnet.data import parse_table
 
 
 def glassnet_score(name: str, seed: int) -> float:
-    from glassnet.tables import TableModel
+    from glassnet.tables.model import TableModel
 
     X, y = LOADERS[name](return_X_y=True)
     hidden = hidden_rows(len(y), seed)

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 
 import glassnet as gn
-from glassnet.animation import animate
-from glassnet.plotting import (
+from glassnet.plot import (
     WeightRecorder,
+    animate,
     plot_boundary,
     plot_loss,
     plot_network,

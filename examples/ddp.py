@@ -80,7 +80,7 @@ def worker(
     try:
         # The same architecture (fresh weights), then the weights from the glassnet model file,
         # whose tensors are named and shaped as nn.Sequential expects.
-        module = make_network().to_torch()
+        module = gn.to_torch(make_network())
         module.load_state_dict(load_file(model_path))
         model = DistributedDataParallel(module)  # CPU: no device_ids
         X, Y = (torch.from_numpy(array) for array in make_data())
@@ -118,14 +118,14 @@ def run(pretrain_epochs: int = 100, steps: int = 30, world_size: int = 2) -> dic
     with tempfile.TemporaryDirectory() as folder:
         model_path = os.path.join(folder, "model.safetensors")
         result_path = os.path.join(folder, "ddp.safetensors")
-        net.save(model_path)
+        gn.save(model_path, net)
         mp.spawn(
             worker,
             args=(world_size, free_port(), model_path, result_path, steps),
             nprocs=world_size,
             join=True,
         )
-        module = net.to_torch()
+        module = gn.to_torch(net)
         module.load_state_dict(load_file(result_path))
     # Back into glassnet, ready to train, predict, save or export.
     trained = gn.from_torch(module, loss="mse", optimizer=gn.SGD(lr=LEARNING_RATE))

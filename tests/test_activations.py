@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.activations import ACTIVATIONS, get_activation
+from glassnet.nn.activations import ACTIVATIONS, get_activation
 
 EXTREME = np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]])
 

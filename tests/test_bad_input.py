@@ -16,9 +16,9 @@ import pytest
 from safetensors.numpy import load_file
 from safetensors.numpy import save as safetensors_bytes
 
-from glassnet import io
 from glassnet.cli import main
 from glassnet.errors import OutputError
+from glassnet.io import model_files as io
 
 GOOD = "a b y\n0 0 0\n0 1 1\n1 0 1\n1 1 ?\n"
 

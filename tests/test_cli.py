@@ -6,11 +6,12 @@ import argparse
 import io
 import json
 import sys
-import types
 
 import pytest
 
-import glassnet.cli as cli
+import glassnet.cli.program as cli
+import glassnet.cli.tables as cli_tables
+import glassnet.cli.training as cli_training
 from glassnet import __version__
 from glassnet.cli import main
 
@@ -197,7 +198,7 @@ def test_progress_only_on_a_terminal(monkeypatch, capsys):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     clock = iter(range(0, 100_000))
-    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(cli_training.time, "monotonic", lambda: next(clock))
     assert main(["solve", "--epochs", "5"]) == 0
     assert "\repoch 5: loss " in terminal.getvalue()
     assert terminal.getvalue().endswith("\n")
@@ -301,7 +302,7 @@ def test_internal_error_is_one_line_unless_debug(monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise RuntimeError("something\nbroke")
 
-    monkeypatch.setattr(cli.TableModel, "fit", broken)
+    monkeypatch.setattr(cli_training.TableModel, "fit", broken)
     assert main(["solve"]) == 70
     err = capsys.readouterr().err
     assert err.startswith("glassnet: internal error: RuntimeError: something broke; please report")
@@ -333,14 +334,12 @@ def test_keyboard_interrupt_exits_130(monkeypatch, capsys):
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_read", interrupt)
+    monkeypatch.setattr(cli_tables, "read_source", interrupt)
     assert main(["solve"]) == 130
     assert capsys.readouterr().err == "glassnet: interrupted\n"
 
 
-def test_command_hooks_add_subcommands_and_warnings_go_to_stderr(monkeypatch, capsys):
-    module = types.ModuleType("glassnet_test_hook")
-
+def test_registered_commands_run_and_warnings_go_to_stderr(monkeypatch, capsys):
     def run(args):
         import warnings
 
@@ -354,11 +353,7 @@ def test_command_hooks_add_subcommands_and_warnings_go_to_stderr(monkeypatch, ca
         parser.add_argument("--quiet", action="store_true")
         parser.set_defaults(run=run)
 
-    module.register = register
-    monkeypatch.setitem(sys.modules, "glassnet_test_hook", module)
-    monkeypatch.setattr(
-        cli, "COMMAND_HOOKS", (*cli.COMMAND_HOOKS, ("glassnet_test_hook", "register"))
-    )
+    monkeypatch.setattr(cli, "REGISTRATIONS", (*cli.REGISTRATIONS, register))
     assert main(["hello", "world"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "hello world\n"
@@ -464,7 +459,7 @@ def test_final_loss_is_the_trained_models_and_settings_name_the_loss(tmp_path, c
 def test_info_says_the_tutorial_recipe_does_not_scale(tmp_path, capsys):
     model = tmp_path / "t.safetensors"
     path = tmp_path / "t.txt"
-    path.write_text(cli.TUTORIAL_TABLE)
+    path.write_text(cli_training.TUTORIAL_TABLE)
     assert main(["train", str(path), "-o", str(model), "-q"]) == 0
     assert main(["info", str(model)]) == 0
     out = capsys.readouterr().out
@@ -486,7 +481,7 @@ def test_missing_optional_package_is_a_usage_error(monkeypatch, tmp_path, capsys
         error = ModuleNotFoundError("No module named 'onnx'", name="onnx")
         raise error
 
-    monkeypatch.setattr(cli, "_info", onnx_missing)
+    monkeypatch.setattr(cli_tables, "_info", onnx_missing)
     assert main(["info", str(tmp_path / "m.safetensors")]) == 2
     assert capsys.readouterr().err == (
         "glassnet: error: this needs onnx, which is not installed; install it with: "

@@ -11,7 +11,7 @@ from PIL import Image
 
 import glassnet as gn
 from glassnet.cli import main
-from glassnet.cli_explain import load_problem
+from glassnet.cli.watching import load_problem
 
 XOR_TABLE = "a b out\n0 0 0\n0 1 1\n1 0 1\n1 1 0\n0.5 0.5 ?\n"
 
@@ -345,8 +345,8 @@ def test_plot_a_saved_table_model(fruit, tmp_path, capsys):
 
 
 def test_plot_network_names_the_columns(fruit, tmp_path):
-    from glassnet.plotting import plot_network
-    from glassnet.recorders import input_names, output_names
+    from glassnet.explain.columns import input_names, output_names
+    from glassnet.plot import plot_network
 
     model = gn.TableModel(hidden=(2,), epochs=1).fit(gn.read_table(fruit))
     assert input_names(model) == [
@@ -393,10 +393,10 @@ def test_animate_a_label_csv(fruit, tmp_path):
 @pytest.fixture
 def drawn(monkeypatch):
     """Keep what ``plot`` would save, so a test can look at the Axes themselves."""
-    import glassnet.plotting
+    import glassnet.plot
 
     kept = []
-    monkeypatch.setattr(glassnet.plotting, "save_figure", lambda ax, path: kept.append(ax))
+    monkeypatch.setattr(glassnet.plot, "save_figure", lambda ax, path: kept.append(ax))
     return kept
 
 
@@ -465,7 +465,7 @@ def test_plot_write_failure_leaves_the_old_file(tmp_path, capsys, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("glassnet._atomic._create_temporary", refuse)
+    monkeypatch.setattr("glassnet.io.atomic._create_temporary", refuse)
     assert main(["plot", str(table), "--epochs", "1", "-q", "-o", str(picture)]) == 73
     err = capsys.readouterr().err
     assert "Permission denied; any existing file there is unchanged" in err

@@ -21,7 +21,7 @@ import pytest
 
 import glassnet as gn
 from glassnet.cli import main
-from glassnet.cli_pictures import _is_model
+from glassnet.cli.pictures import _is_model
 
 TABLE = "a b y\n0 0 0\n0 1 1\n1 0 1\n1 1 ?\n"
 QUICK = ["--epochs", "20"]
@@ -336,7 +336,7 @@ def test_export_format_follows_the_suffix(folder, capsys, monkeypatch, name, opt
     def save_torch(net, path, dtype=None):  # torch.export takes seconds; test_cli_export runs it
         Path(path).write_bytes(b"PK\x03\x04 a torch.export archive")
 
-    monkeypatch.setattr("glassnet.pytorch.save_torch", save_torch)
+    monkeypatch.setattr("glassnet.export.torch.save_torch", save_torch)
     out = folder / name
     assert main(["export", str(folder / "m.safetensors"), *options, "-o", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["format"] == written

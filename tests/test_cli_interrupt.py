@@ -12,10 +12,11 @@ import re
 import pytest
 
 import glassnet as gn
-from glassnet import cli
 from glassnet.cli import main
+from glassnet.cli import tables as cli_tables
+from glassnet.cli import training as cli
 from glassnet.data import parse_table
-from glassnet.steps import TrainingStep
+from glassnet.nn.training_steps import TrainingStep
 from glassnet.tables import TableModel
 
 MESSAGE = re.compile(
@@ -99,7 +100,7 @@ def test_ctrl_c_message_counts_the_finished_epochs(monkeypatch, capsys):
         if epoch == 7:  # the callback runs after the epoch's loss is recorded
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli._Progress, "__call__", progress)
+    monkeypatch.setattr(cli.Progress, "__call__", progress)
     assert main(["solve", "-q"]) == 130
     assert capsys.readouterr() == (
         "",
@@ -182,7 +183,7 @@ def test_out_of_memory_elsewhere_is_one_line(monkeypatch, capsys):
     def read(*args, **kwargs):
         raise MemoryError("Unable to allocate 1.00 TiB for an array")
 
-    monkeypatch.setattr(cli, "_read", read)
+    monkeypatch.setattr(cli_tables, "read_source", read)
     assert main(["solve"]) == 2
     assert capsys.readouterr().err == (
         "glassnet: error: not enough memory (Unable to allocate 1.00 TiB for an array); try a "

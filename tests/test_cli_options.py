@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import glassnet.tables
+import glassnet.tables.model
 from glassnet.cli import main
 from glassnet.data import parse_table
 from glassnet.errors import ConfigurationError, TableFormatError
@@ -22,7 +22,7 @@ def no_training(monkeypatch):
     def fit(*args, **kwargs):
         raise AssertionError("training started")
 
-    monkeypatch.setattr(glassnet.tables.TableModel, "fit", fit)
+    monkeypatch.setattr(glassnet.tables.model.TableModel, "fit", fit)
 
 
 def write(tmp_path, name, text):

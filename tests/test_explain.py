@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.explain import explain, predict_steps, trace
-from glassnet.narrate import narrate, unit_names
+from glassnet.explain import explain, narrate, trace
+from glassnet.explain.explanations import predict_steps
+from glassnet.explain.wording import unit_names
 from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 # The tutorial's starting weights: random.seed(1); 2 * random.random((3, 1)) - 1.

@@ -12,7 +12,7 @@ from onnx.reference import ReferenceEvaluator
 
 import glassnet as gn
 from glassnet import export
-from glassnet.export import IR_VERSION, OPSET
+from glassnet.export.onnx import IR_VERSION, OPSET
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax"]
 RTOL = {"float64": 1e-12, "float32": 1e-6}
@@ -69,7 +69,7 @@ def run_onnx(model: onnx.ModelProto, X: np.ndarray) -> tuple[np.ndarray, np.ndar
 def test_to_onnx_matches_predict_for_every_activation(rng, hidden, output, dtype):
     net = random_network(rng, hidden, output, dtype)
     X = rng.normal(scale=2.0, size=(17, net.n_inputs)).astype(dtype)
-    reference, runtime = run_onnx(net.to_onnx(), X)
+    reference, runtime = run_onnx(gn.to_onnx(net), X)
     assert_same_outputs(reference, net, X)
     assert_same_outputs(runtime, net, X)
 
@@ -81,14 +81,14 @@ def test_to_onnx_leaky_relu_slope_is_exact(rng, slope, dtype):
     layer.activation.negative_slope = slope  # type: ignore[attr-defined]
     net = gn.Network([layer, gn.Dense(4, 2)], rng=rng, dtype=dtype)
     X = rng.normal(size=(9, 3)).astype(dtype)
-    reference, runtime = run_onnx(net.to_onnx(), X)
+    reference, runtime = run_onnx(gn.to_onnx(net), X)
     assert_same_outputs(reference, net, X)
     assert_same_outputs(runtime, net, X)
 
 
 def test_to_onnx_without_bias_has_no_add(rng):
     net = random_network(rng, "tanh", "sigmoid", "float64", bias=False)
-    model = net.to_onnx()
+    model = gn.to_onnx(net)
     assert "Add" not in {node.op_type for node in model.graph.node}
     X = rng.normal(size=(5, net.n_inputs))
     assert_same_outputs(run_onnx(model, X)[1], net, X)
@@ -97,7 +97,7 @@ def test_to_onnx_without_bias_has_no_add(rng):
 def test_to_onnx_writes_a_checked_file_at_the_fixed_opset(rng, tmp_path):
     net = random_network(rng, "relu", "softmax", "float64")
     path = tmp_path / "model.onnx"
-    returned = net.to_onnx(path)
+    returned = gn.to_onnx(net, path)
     model = onnx.load(str(path))
     onnx.checker.check_model(model, full_check=True)
     assert model == returned
@@ -112,7 +112,7 @@ def test_to_onnx_writes_a_checked_file_at_the_fixed_opset(rng, tmp_path):
 def test_to_onnx_float32_graph_from_float64_network(rng):
     net = random_network(rng, "tanh", "identity", "float64")
     X = rng.normal(size=(6, net.n_inputs))
-    model = net.to_onnx(dtype="float32")
+    model = gn.to_onnx(net, dtype="float32")
     runtime = run_onnx(model, X.astype(np.float32))[1]
     assert runtime.dtype == np.float32
     np.testing.assert_allclose(runtime, net.predict(X), rtol=1e-5, atol=1e-6)
@@ -121,13 +121,13 @@ def test_to_onnx_float32_graph_from_float64_network(rng):
 def test_to_onnx_rejects_other_dtypes(rng):
     net = random_network(rng, "tanh", "identity", "float64")
     with pytest.raises(gn.ConfigurationError, match="float32 or float64, got 'float16'"):
-        net.to_onnx(dtype="float16")
+        gn.to_onnx(net, dtype="float16")
 
 
 def test_to_onnx_unwritable_path_raises_output_error(rng, tmp_path):
     net = random_network(rng, "tanh", "identity", "float64")
     with pytest.raises(gn.OutputError, match="cannot write"):
-        net.to_onnx(tmp_path / "missing" / "model.onnx")
+        gn.to_onnx(net, tmp_path / "missing" / "model.onnx")
 
 
 # -- table models: the encodings inside the graph ------------------------------------------------

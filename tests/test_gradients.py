@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.activations import ACTIVATIONS, Sigmoid, get_activation
-from glassnet.losses import LOSSES, get_loss
+from glassnet.nn.activations import ACTIVATIONS, Sigmoid, get_activation
+from glassnet.nn.losses import LOSSES, get_loss
 from tests.gradcheck import assert_gradient_close, numerical_gradient
 
 ACTIVATION_NAMES = sorted(ACTIVATIONS)

@@ -46,7 +46,7 @@ def trained_network(dtype: str = "float64") -> gn.Network:
 def saved(tmp_path: Path) -> tuple[Path, gn.Network]:
     net = trained_network()
     path = tmp_path / "model.safetensors"
-    net.save(path, metadata={"columns": ["a", "b", "c"]})
+    gn.save(path, net, metadata={"columns": ["a", "b", "c"]})
     return path, net
 
 
@@ -57,7 +57,7 @@ def saved(tmp_path: Path) -> tuple[Path, gn.Network]:
 def test_save_load_predictions_are_bit_identical(tmp_path, dtype):
     net = trained_network(dtype)
     path = tmp_path / "net.safetensors"
-    net.save(path)
+    gn.save(path, net)
     loaded = gn.load(path)
     X = np.random.default_rng(2).normal(size=(50, 3))
     np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
@@ -130,7 +130,7 @@ def test_tutorial_network_round_trip(tmp_path):
     net = tutorial_network()
     net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=10_000)
     path = tmp_path / "tutorial.safetensors"
-    net.save(path)
+    gn.save(path, net)
     loaded = gn.load(path)
     assert f"{loaded.predict([[1, 0, 0]])[0, 0]:.8f}" == "0.99993704"
     assert isinstance(loaded.optimizer, gn.SGD)
@@ -175,7 +175,7 @@ def networks(draw: st.DrawFn) -> gn.Network:
 @given(net=networks(), seed=st.integers(0, 2**32 - 1))
 def test_round_trip_random_architectures(tmp_path, net, seed):
     path = tmp_path / "random.safetensors"
-    net.save(path)
+    gn.save(path, net)
     loaded = gn.load(path)
     X = np.random.default_rng(seed).normal(size=(7, net.n_inputs)) * 3
     np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
@@ -192,7 +192,7 @@ def test_file_loads_into_torch_sequential(tmp_path, dtype):
 
     net = trained_network(dtype)
     path = tmp_path / "torch.safetensors"
-    net.save(path)
+    gn.save(path, net)
     torch_dtype = torch.float64 if dtype == "float64" else torch.float32
     model = torch.nn.Sequential(
         torch.nn.Linear(3, 5, dtype=torch_dtype),
@@ -292,11 +292,11 @@ def test_model_whose_header_length_looks_like_a_pickle_loads(tmp_path):
     # A header of 0x280 (or 0x380, ...) bytes starts the file as a pickle does: 0x80 0x02.
     net = gn.Network([gn.Dense(1, 1, bias=False)])
     path = tmp_path / "m.safetensors"
-    net.save(path, metadata={"pad": ""})
+    gn.save(path, net, metadata={"pad": ""})
     (length,) = struct.unpack("<Q", path.read_bytes()[:8])
     target = min(size for size in (0x280, 0x380, 0x480, 0x580) if size >= length)
     padding = target - length  # safetensors pads the header with spaces to a multiple of 8
-    net.save(path, metadata={"pad": "x" * padding})
+    gn.save(path, net, metadata={"pad": "x" * padding})
     assert path.read_bytes()[:1] == b"\x80"
     assert gn.load_with_metadata(path)[1] == {"pad": "x" * padding}
 
@@ -551,7 +551,7 @@ def test_failed_replace_leaves_existing_file_untouched(saved, monkeypatch):
     monkeypatch.setattr(os, "replace", broken_replace)
     net.layers[0].weights += 1.0
     with pytest.raises(gn.OutputError, match="No space left on device") as caught:
-        net.save(path)
+        gn.save(path, net)
     assert caught.value.exit_code == 73
     assert path.read_bytes() == before
     assert leftovers(path.parent) == []
@@ -566,7 +566,7 @@ def test_failed_write_midway_leaves_existing_file_untouched(saved, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(gn.OutputError, match="Input/output error"):
-        net.save(path)
+        gn.save(path, net)
     assert path.read_bytes() == before
     assert leftovers(path.parent) == []
 
@@ -580,7 +580,7 @@ def test_interrupt_removes_temporary_file(saved, monkeypatch):
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        net.save(path)
+        gn.save(path, net)
     assert path.read_bytes() == before
     assert leftovers(path.parent) == []
 
@@ -589,7 +589,7 @@ def test_interrupt_removes_temporary_file(saved, monkeypatch):
 def test_directory_nobody_can_write():
     # /proc refuses new files even to root, so this runs everywhere Linux does.
     with pytest.raises(gn.OutputError, match=r"cannot write /proc/model\.safetensors") as caught:
-        small_network().save("/proc/model.safetensors")
+        gn.save("/proc/model.safetensors", small_network())
     assert caught.value.exit_code == 73
 
 
@@ -602,7 +602,7 @@ def test_unwritable_directory_simulated(saved, monkeypatch):
 
     monkeypatch.setattr(os, "open", denied)
     with pytest.raises(gn.OutputError, match="Permission denied"):
-        net.save(path)
+        gn.save(path, net)
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert leftovers(path.parent) == []
@@ -610,21 +610,21 @@ def test_unwritable_directory_simulated(saved, monkeypatch):
 
 def test_missing_directory(tmp_path):
     with pytest.raises(gn.OutputError, match="does not exist"):
-        small_network().save(tmp_path / "no" / "such" / "model.safetensors")
+        gn.save(tmp_path / "no" / "such" / "model.safetensors", small_network())
 
 
 def test_target_is_a_directory(tmp_path):
     with pytest.raises(gn.OutputError, match="is a directory"):
-        small_network().save(tmp_path)
+        gn.save(tmp_path, small_network())
 
 
 def test_bad_metadata_changes_nothing(saved):
     path, net = saved
     before = path.read_bytes()
     with pytest.raises(gn.ConfigurationError, match="plain JSON"):
-        net.save(path, metadata={"loss": float("nan")})
+        gn.save(path, net, metadata={"loss": float("nan")})
     with pytest.raises(gn.ConfigurationError, match="plain JSON"):
-        net.save(path, metadata={"when": object()})
+        gn.save(path, net, metadata={"when": object()})
     assert path.read_bytes() == before
     assert leftovers(path.parent) == []
 
@@ -634,7 +634,7 @@ def test_diverged_network_is_not_saved(saved):
     before = path.read_bytes()
     net.layers[1].weights[0, 0] = np.nan
     with pytest.raises(gn.ShapeError, match="NaN or infinite"):
-        net.save(path)
+        gn.save(path, net)
     assert path.read_bytes() == before
 
 
@@ -642,7 +642,7 @@ def test_overwrite_replaces_and_keeps_permissions(saved):
     path, net = saved
     path.chmod(0o640)
     net.layers[0].weights += 1.0
-    net.save(path)
+    gn.save(path, net)
     np.testing.assert_array_equal(gn.load(path).layers[0].weights, net.layers[0].weights)
     if os.name == "posix":
         assert path.stat().st_mode & 0o777 == 0o640
@@ -655,7 +655,7 @@ def test_save_through_symlink_replaces_the_target(saved):
     link = path.parent / "link.safetensors"
     link.symlink_to(path)
     net.layers[0].weights += 1.0
-    net.save(link)
+    gn.save(link, net)
     assert link.is_symlink()
     np.testing.assert_array_equal(gn.load(path).layers[0].weights, net.layers[0].weights)
 
@@ -666,7 +666,7 @@ def test_unsupported_components_are_refused_before_writing(tmp_path):
 
     net = gn.Network([gn.Dense(2, 1)], optimizer=Custom())
     with pytest.raises(gn.ConfigurationError, match="cannot save optimizer Custom"):
-        net.save(tmp_path / "x.safetensors")
+        gn.save(tmp_path / "x.safetensors", net)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -677,7 +677,7 @@ def test_unsupported_components_are_refused_before_writing(tmp_path):
 def small_file(tmp_path_factory) -> tuple[bytes, gn.Network]:
     net = gn.Network([gn.Dense(2, 3, activation="relu"), gn.Dense(3, 1)], rng=4)
     path = tmp_path_factory.mktemp("small") / "small.safetensors"
-    net.save(path, metadata={"columns": ["x", "y", "t"]})
+    gn.save(path, net, metadata={"columns": ["x", "y", "t"]})
     return path.read_bytes(), net
 
 
@@ -758,7 +758,7 @@ def test_saving_to_a_device_writes_through_and_keeps_the_device(tmp_path):
     device = tmp_path / "null"
     os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
     before = os.stat(device)
-    small_network().save(device)
+    gn.save(device, small_network())
     after = os.stat(device)
     assert stat.S_ISCHR(after.st_mode)
     assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
@@ -771,9 +771,9 @@ def test_saving_to_a_named_pipe_writes_through(tmp_path):
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
     net = small_network()
-    net.save(fifo)
+    gn.save(fifo, net)
     reader.join(timeout=10)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     saved = tmp_path / "model.safetensors"
-    net.save(saved)
+    gn.save(saved, net)
     assert received == [saved.read_bytes()]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.initializers import as_rng
+from glassnet.nn.initializers import as_rng
 
 
 def test_uniform_init_draws_layer_by_layer_from_the_legacy_stream():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.optimizers import get_optimizer
+from glassnet.nn.optimizers import get_optimizer
 
 
 def test_sgd_step_by_hand():

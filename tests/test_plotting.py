@@ -10,9 +10,10 @@ import pytest
 from PIL import Image
 
 import glassnet as gn
-from glassnet.animation import animate, frame_epochs
-from glassnet.plotting import (
+from glassnet.explain.recorders import frame_epochs
+from glassnet.plot import (
     WeightRecorder,
+    animate,
     picture_format,
     plot_boundary,
     plot_loss,

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import glassnet as gn
-from glassnet.activations import ACTIVATIONS, get_activation
-from glassnet.losses import get_loss
+from glassnet.nn.activations import ACTIVATIONS, get_activation
+from glassnet.nn.losses import get_loss
 
 finite = st.floats(-1000, 1000, allow_nan=False, allow_infinity=False)
 shapes = st.tuples(st.integers(1, 8), st.integers(1, 6))

@@ -17,7 +17,7 @@ from tests.test_export import ACTIVATIONS, random_network
 def test_to_torch_matches_predict_for_every_activation(rng, hidden, output, dtype):
     net = random_network(rng, hidden, output, dtype)
     X = rng.normal(scale=2.0, size=(13, net.n_inputs)).astype(dtype)
-    module = net.to_torch()
+    module = gn.to_torch(net)
     with torch.no_grad():
         got = module(torch.from_numpy(X)).numpy()
     assert got.dtype == np.dtype(dtype)
@@ -27,7 +27,7 @@ def test_to_torch_matches_predict_for_every_activation(rng, hidden, output, dtyp
 
 def test_to_torch_state_dict_names_are_the_network_parameter_names(rng):
     net = random_network(rng, "tanh", "sigmoid", "float64")
-    state = net.to_torch().state_dict()
+    state = gn.to_torch(net).state_dict()
     assert list(state) == [name for name, _, _ in net.parameters()]
     for name, param, _ in net.parameters():
         expected = param.T if name.endswith("weight") else param  # torch keeps (n_out, n_in)
@@ -36,7 +36,7 @@ def test_to_torch_state_dict_names_are_the_network_parameter_names(rng):
 
 def test_to_torch_without_bias(rng):
     net = random_network(rng, "relu", "identity", "float64", bias=False)
-    module = net.to_torch()
+    module = gn.to_torch(net)
     assert all(m.bias is None for m in module if isinstance(m, nn.Linear))
     X = rng.normal(size=(4, net.n_inputs))
     with torch.no_grad():
@@ -45,10 +45,10 @@ def test_to_torch_without_bias(rng):
 
 def test_to_torch_float32_copy_of_float64_network(rng):
     net = random_network(rng, "tanh", "identity", "float64")
-    module = net.to_torch(dtype="float32")
+    module = gn.to_torch(net, dtype="float32")
     assert module[0].weight.dtype == torch.float32
     with pytest.raises(gn.ConfigurationError, match="float32 or float64"):
-        net.to_torch(dtype="int8")
+        gn.to_torch(net, dtype="int8")
 
 
 def test_model_file_loads_into_to_torch_module(rng, tmp_path):
@@ -57,7 +57,7 @@ def test_model_file_loads_into_to_torch_module(rng, tmp_path):
     net = random_network(rng, "leaky_relu", "softmax", "float64")
     path = tmp_path / "model.safetensors"
     gn.save(path, net)
-    module = net.to_torch()
+    module = gn.to_torch(net)
     for param in module.parameters():
         torch.nn.init.zeros_(param)
     module.load_state_dict(load_file(str(path)))
@@ -70,7 +70,7 @@ def test_model_file_loads_into_to_torch_module(rng, tmp_path):
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_from_torch_round_trip_is_exact(rng, activation, dtype):
     net = random_network(rng, activation, activation, dtype)
-    back = gn.from_torch(net.to_torch())
+    back = gn.from_torch(gn.to_torch(net))
     assert back.dtype == net.dtype
     assert [repr(layer) for layer in back.layers] == [repr(layer) for layer in net.layers]
     for (name, got, _), (_, expected, _) in zip(back.parameters(), net.parameters(), strict=True):

@@ -7,7 +7,8 @@ import pytest
 
 import glassnet as gn
 from glassnet.data import parse_table
-from glassnet.recorders import TrainingRecorder, prediction_notes, table_notes
+from glassnet.explain.columns import prediction_notes, table_notes
+from glassnet.explain.recorders import TrainingRecorder
 
 
 def test_recorder_replays_training_exactly_on_the_full_batch():

@@ -262,7 +262,7 @@ def test_classifier_network_exports_to_onnx(iris):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)
-    P = ReferenceEvaluator(clf.network_.to_onnx()).run(None, {"X": X})[0]
+    P = ReferenceEvaluator(gn.to_onnx(clf.network_)).run(None, {"X": X})[0]
     np.testing.assert_allclose(P, clf.predict_proba(X), rtol=1e-12)
 
 

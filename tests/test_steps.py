@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet.activations import ACTIVATIONS
-from glassnet.steps import Rewind, TrainingStep
+from glassnet.nn.activations import ACTIVATIONS
+from glassnet.nn.training_steps import Rewind, TrainingStep
 from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 LOSS_FOR_OUTPUT = {

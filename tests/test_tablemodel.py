@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 import glassnet as gn
 from glassnet.data import parse_table
 from glassnet.errors import ConfigurationError, ModelFileError, NotFittedError, TableFormatError
-from glassnet.recipes import STANDARD, TUTORIAL, resolve_settings, settings_for_task
 from glassnet.tables import TableModel
+from glassnet.tables.recipes import STANDARD, TUTORIAL, resolve_settings, settings_for_task
 from tests.conftest import TUTORIAL_X, TUTORIAL_Y, tutorial_network
 
 POST = "Input Output\n0 0 1 1\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n"
@@ -236,7 +236,7 @@ def test_tablemodel_save_load_predicts_bit_identically(text, tmp_path):
 
 def test_tablemodel_load_refuses_a_plain_network(tmp_path):
     path = tmp_path / "net.safetensors"
-    gn.Network([gn.Dense(2, 1)]).save(path)
+    gn.save(path, gn.Network([gn.Dense(2, 1)]))
     with pytest.raises(ModelFileError, match="without table settings"):
         TableModel.load(path)
 

@@ -7,9 +7,7 @@ small classes whose every number can be inspected. The core needs only NumPy and
 from __future__ import annotations
 
 from glassnet._version import __version__
-from glassnet.activations import get_activation
 from glassnet.data import parse_table, read_table, write_table
-from glassnet.ensemble import Ensemble
 from glassnet.errors import (
     ConfigurationError,
     ConvergenceWarning,
@@ -22,14 +20,10 @@ from glassnet.errors import (
     TableFormatError,
     TrainingDivergedError,
 )
+from glassnet.export import from_torch, to_onnx, to_torch
 from glassnet.io import load, load_with_metadata, save
-from glassnet.layers import Dense
-from glassnet.losses import get_loss
-from glassnet.network import Network
-from glassnet.optimizers import SGD, Adam
-from glassnet.pytorch import from_torch
+from glassnet.nn import SGD, Adam, Dense, Ensemble, History, Network, get_activation, get_loss
 from glassnet.tables import TableModel
-from glassnet.training import History
 
 __all__ = [
     "SGD",
@@ -58,5 +52,7 @@ __all__ = [
     "parse_table",
     "read_table",
     "save",
+    "to_onnx",
+    "to_torch",
     "write_table",
 ]

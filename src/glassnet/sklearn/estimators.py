@@ -23,10 +23,10 @@ from sklearn.utils.validation import validate_data
 from glassnet._types import Array
 from glassnet.errors import ConfigurationError, TrainingDivergedError
 from glassnet.errors import ConvergenceWarning as _GlassnetConvergenceWarning
-from glassnet.initializers import as_rng
-from glassnet.layers import Dense
-from glassnet.network import Network
-from glassnet.optimizers import SGD, Adam, Optimizer
+from glassnet.nn.initializers import as_rng
+from glassnet.nn.layers import Dense
+from glassnet.nn.network import Network
+from glassnet.nn.optimizers import SGD, Adam, Optimizer
 
 
 class ConvergenceWarning(_GlassnetConvergenceWarning, _SklearnConvergenceWarning):

@@ -1,0 +1,186 @@
+"""An animated picture of learning: the network diagram and its answers changing as it trains.
+
+``animate`` trains a network while keeping its weights at chosen iterations, then draws one frame
+per kept state (the diagram beside the decision boundary) and writes them as a GIF with
+matplotlib's Pillow writer; ``write_animation`` does the drawing for states kept by any run.
+The GIF is made in a temporary folder and then written atomically, as every glassnet file is.
+matplotlib and Pillow are optional extras (``pip install 'glassnet[plot]'``), imported only here.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from glassnet.errors import OutputError
+from glassnet.explain.recorders import frame_epochs
+from glassnet.io.atomic import write_atomically
+from glassnet.plot.boundaries import Units, plot_boundary
+from glassnet.plot.diagrams import plot_network
+from glassnet.plot.figures import INSTALL_HINT
+
+if TYPE_CHECKING:
+    from glassnet.nn.history import History
+    from glassnet.nn.network import Network
+
+__all__ = ["animate", "write_animation"]
+
+
+def animate(
+    net: Network,
+    X: Any,
+    y: Any,
+    path: str | os.PathLike[str],
+    epochs: int = 1000,
+    frames: int = 40,
+    fps: int = 8,
+) -> History:
+    """Train ``net`` on ``X``, ``y`` for ``epochs`` and write a GIF of it learning to ``path``.
+
+    Parameters
+    ----------
+    net : Network
+        Trained in place, as by ``fit``.
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like
+    path : str or path-like
+        The GIF to write.
+    epochs : int, default=1000
+    frames : int, default=40
+        Pictures in the animation (fewer when epochs is small).
+    fps : int, default=8
+        Frames per second.
+
+    Returns
+    -------
+    History
+        What training recorded.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written.
+    """
+    _matplotlib()
+    X = net.check_X(X)
+    Y = net.check_y(y, X.shape[0])
+    wanted = frame_epochs(epochs, frames)
+    kept: dict[int, list[Any]] = {0: net.get_weights()} if 0 in wanted else {}
+
+    def keep(epoch: int, network: Network, history: History) -> None:
+        if epoch in wanted:
+            kept[epoch] = network.get_weights()
+
+    history = net.fit(X, Y, epochs=epochs, callback=keep)
+    write_animation(net, kept, X, Y, path, history.loss, fps=fps)
+    return history
+
+
+def write_animation(
+    net: Network,
+    kept: Mapping[int, list[Any]],
+    X: Any,
+    y: Any,
+    path: str | os.PathLike[str],
+    losses: Sequence[float] = (),
+    fps: int = 8,
+    names: Sequence[str] | None = None,
+    input_units: Units | None = None,
+    output_units: Units | None = None,
+    output_names: Sequence[str] | None = None,
+) -> None:
+    """Write a GIF with one frame per kept state of ``net``: its diagram beside its answers.
+
+    Parameters
+    ----------
+    net : Network
+        Its weights are set to each kept state in turn, and put back afterwards.
+    kept : mapping of int to list of ndarray
+        Iteration -> weights (as from ``get_weights``), e.g. kept by a ``fit`` callback.
+    X : array-like of shape (n_samples, n_inputs)
+    y : array-like
+    path : str or path-like
+    losses : sequence of float, optional
+        The loss of each iteration (``History.loss``), shown in the frame titles.
+    fps : int, default=8
+    names : sequence of str, optional
+        Input names, for the diagram and the boundary's axes.
+    input_units, output_units, output_names : optional
+        Show the boundary in a table's units and name the outputs, as ``plot_boundary`` does.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written; a file already at ``path`` is then left as it was.
+    """
+    PillowWriter, Figure = _matplotlib()
+    X = net.check_X(X)
+    Y = net.check_y(y, X.shape[0])
+    final = net.get_weights()
+    # A fixed layout: constrained layout would measure every frame's text twice, for nothing.
+    figure = Figure(figsize=(11, 4.8), dpi=100)
+    writer = PillowWriter(fps=fps)
+    try:
+        with tempfile.TemporaryDirectory(prefix="glassnet-") as folder:
+            drawn = os.path.join(folder, "animation.gif")
+            with writer.saving(figure, drawn, dpi=100):
+                scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
+                for epoch, weights in sorted(kept.items()):
+                    loss = losses[epoch - 1] if 0 < epoch <= len(losses) else None
+                    _draw(
+                        figure,
+                        net,
+                        weights,
+                        (X, Y),
+                        (epoch, loss, scale),
+                        names,
+                        {
+                            "input_units": input_units,
+                            "output_units": output_units,
+                            "output_names": output_names,
+                        },
+                    )
+                    writer.grab_frame()
+            with open(drawn, "rb") as gif:
+                data = gif.read()
+    except OSError as error:
+        raise OutputError(f"cannot write {os.fspath(path)}: {error}") from None
+    finally:
+        net.set_weights(final)
+    write_atomically(path, data)
+
+
+def _matplotlib() -> tuple[Any, Any]:
+    try:
+        from matplotlib.animation import PillowWriter
+        from matplotlib.figure import Figure
+    except ImportError as error:
+        raise ImportError(INSTALL_HINT) from error
+    return PillowWriter, Figure
+
+
+def _draw(
+    figure: Any,
+    net: Network,
+    weights: list[Any],
+    data: tuple[Any, Any],
+    frame: tuple[int, float | None, float],
+    names: Sequence[str] | None,
+    units: dict[str, Any],
+) -> None:
+    (X, Y), (epoch, loss, scale) = data, frame
+    figure.clear()
+    left = figure.add_axes((0.01, 0.02, 0.44, 0.86))
+    right = figure.add_axes((0.52, 0.1, 0.46, 0.78))
+    net.set_weights(weights)
+    plot_network(net, ax=left, scale=scale, names=names, output_names=units["output_names"])
+    if net.n_inputs >= 2:
+        plot_boundary(net, X, Y, ax=right, resolution=80, names=names, **units)
+    else:
+        right.axis("off")
+    shown = "" if loss is None else f", loss {loss:.4g}"
+    figure.suptitle(f"iteration {epoch}{shown}")

@@ -1,0 +1,106 @@
+"""Scores of a table model's answers: how well its predictions match the known outputs.
+
+Classifiers get accuracy (and confusion matrices), regression R², MAE and MSE in the table's units.
+It works on encoded targets and network outputs; it does not read tables or run networks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet._types import Array
+from glassnet.tables.recipes import BINARY, MULTICLASS
+
+__all__ = ["score"]
+
+
+def score(
+    task: str, P: Array, Y: Array, outputs: list[dict[str, Any]], confusion: bool = False
+) -> dict[str, Any]:
+    """Return accuracy (and confusion) for classifiers; R², MAE and MSE for regression.
+
+    Parameters
+    ----------
+    task : {"binary", "multiclass", "regression"}
+    P : ndarray of shape (n_samples, n_outputs)
+        The network's outputs.
+    Y : ndarray of shape (n_samples, n_outputs)
+        The encoded targets (0/1 columns, one-hot classes or scaled values).
+    outputs : list of dict
+        The output encodings; regression errors are multiplied back by each one's ``scale``.
+    confusion : bool, default=False
+        Add "confusion" matrices (rows: true class, columns: predicted), and for regression
+        "per_output" even with a single output.
+
+    Returns
+    -------
+    dict
+        "accuracy" for classifiers; "r2", "mae" and "mse" (averaged over outputs) for regression,
+        with "per_output" when there are several outputs.
+
+    Examples
+    --------
+    >>> Y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    >>> P = np.array([[0.9, 0.1], [0.6, 0.4], [0.2, 0.8]])
+    >>> score("multiclass", P, Y, [{"name": "kind", "position": 2}], confusion=True)
+    {'accuracy': 0.6666666666666666, 'confusion': [[1, 0], [1, 1]]}
+    """
+    if task == MULTICLASS:
+        return _multiclass_scores(P, Y, confusion)
+    if task == BINARY:
+        return _binary_scores(P, Y, confusion)
+    return _regression_scores(P, Y, outputs, confusion)
+
+
+def _multiclass_scores(P: Array, Y: Array, confusion: bool) -> dict[str, Any]:
+    """Accuracy of the most probable class, and one confusion matrix over the classes."""
+    truth, guess = Y.argmax(axis=1), P.argmax(axis=1)
+    result: dict[str, Any] = {"accuracy": float((truth == guess).mean())}
+    if confusion:
+        matrix = np.zeros((Y.shape[1], Y.shape[1]), dtype=int)
+        np.add.at(matrix, (truth, guess), 1)
+        result["confusion"] = matrix.tolist()
+    return result
+
+
+def _binary_scores(P: Array, Y: Array, confusion: bool) -> dict[str, Any]:
+    """Accuracy of whole rows at the 0.5 threshold, and a 2x2 confusion matrix per output."""
+    guess = (P >= 0.5).astype(float)
+    result: dict[str, Any] = {"accuracy": float((guess == Y).all(axis=1).mean())}
+    if confusion:
+        matrices = []
+        for k in range(Y.shape[1]):
+            matrix = np.zeros((2, 2), dtype=int)
+            np.add.at(matrix, (Y[:, k].astype(int), guess[:, k].astype(int)), 1)
+            matrices.append(matrix.tolist())
+        result["confusion"] = matrices[0] if len(matrices) == 1 else matrices
+    return result
+
+
+def _regression_scores(
+    P: Array, Y: Array, outputs: list[dict[str, Any]], confusion: bool
+) -> dict[str, Any]:
+    """R², MAE and MSE of each output in table units, and their means."""
+    scale = np.array([spec["scale"] for spec in outputs])
+    truth, guess = Y * scale, P * scale  # (n, k), in table units less the shift
+    per_output = []
+    for k, spec in enumerate(outputs):
+        error = guess[:, k] - truth[:, k]
+        spread = float(((truth[:, k] - truth[:, k].mean()) ** 2).sum())
+        r2 = 1.0 - float(error @ error) / spread if spread > 0 else 0.0
+        per_output.append(
+            {
+                "name": spec["name"],
+                "r2": r2,
+                "mae": float(np.abs(error).mean()),
+                "mse": float((error**2).mean()),
+            }
+        )
+    result: dict[str, Any] = {
+        key: float(np.mean([entry[key] for entry in per_output])) for key in ("r2", "mae", "mse")
+    }
+    if confusion or len(per_output) > 1:
+        result["per_output"] = per_output
+    return result
