@@ -25,16 +25,21 @@ Document = Callable[[], dict[str, Any]]
 
 
 def _emit(args: argparse.Namespace, text: Text, document: Document) -> None:
-    """Write JSON or text (only the one asked for is made), to ``--output`` or stdout."""
-    rendered = _rendered(args, text, document)
+    """Write the result: the text to ``--output`` (atomically) or stdout, JSON to stdout.
+
+    With ``--output`` and ``--json`` the file gets the text (a table stays a table) and stdout
+    the JSON document; only what is asked for is made.
+    """
     path = getattr(args, "output", None)
     if path:
         from glassnet.io.model_files import write_atomically
 
-        write_atomically(path, rendered.encode("utf-8"))
+        write_atomically(path, text().encode("utf-8"))
         _wrote(args, path)
+        if args.json:
+            _print(_rendered(args, text, document))
         return
-    _print(rendered)
+    _print(_rendered(args, text, document))
 
 
 def _rendered(args: argparse.Namespace, text: Text, document: Document) -> str:

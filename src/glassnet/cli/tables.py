@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from glassnet.cli.options import (
@@ -20,6 +21,8 @@ from glassnet.cli.options import (
     add_subcommand,
 )
 from glassnet.cli.outputs import (
+    Document,
+    Text,
     _bytes_writer,
     _check_distinct,
     _check_writable,
@@ -193,12 +196,11 @@ def _solve(args: argparse.Namespace) -> int:
     if not args.quiet:
         _note_nothing_to_fill(model, table)
     extra = {} if recorder is None else finish_solve(recorder, model, table, args)
-    text = _rendered(
-        args,
-        lambda: filled_text(model, table, False),
-        lambda: {**filled_json(model, table, "solve", False), **extra},
-    )
-    _deliver(args, model, text)
+
+    def document() -> dict[str, Any]:
+        return {**filled_json(model, table, "solve", False), **extra}
+
+    _deliver(args, model, partial(filled_text, model, table, False), document)
     return 0
 
 
@@ -216,18 +218,18 @@ def _note_nothing_to_fill(model: TableModel, table: Table) -> None:
         print(f"glassnet: note: nothing to fill: no '?' in {names}", file=sys.stderr)
 
 
-def _deliver(args: argparse.Namespace, model: TableModel, text: str) -> None:
-    """Save the model and the table together (or neither), or print the table."""
+def _deliver(args: argparse.Namespace, model: TableModel, text: Text, document: Document) -> None:
+    """Save the model and the table together (or neither); print the table or the JSON."""
     writes: list[tuple[str, Callable[[str], None]]] = []
     if args.save:
         writes.append((args.save, model.save))
     if args.output:
-        writes.append((args.output, _bytes_writer(text.encode("utf-8"))))
+        writes.append((args.output, _bytes_writer(text().encode("utf-8"))))
     _write_all(writes)
     if args.output:
         _wrote(args, args.output)
-    else:
-        _print(text)
+    if args.json or not args.output:
+        _print(_rendered(args, text, document))
 
 
 def _train(args: argparse.Namespace) -> int:

@@ -68,12 +68,13 @@ def rewrite_table(
             for j, value in zip(columns, values, strict=True):
                 if value is not None:
                     cells[j if table.file_columns is None else table.file_columns[j]] = value
-        lines[number - 1] = separator.join(quote(cell) for cell in cells) + trailing.get(i, "")
+        row = separator.join(quote(cell, separator) for cell in cells)
+        lines[number - 1] = row + trailing.get(i, "")
     dropped = None
     if table.header_line is not None:
         if not header or table.header is None:
             dropped = table.header_line - 1
         elif columns is None and added_names:
             names = [*table.header, *added_names]
-            lines[table.header_line - 1] = separator.join(quote(name) for name in names)
+            lines[table.header_line - 1] = separator.join(quote(name, separator) for name in names)
     return "".join(line + "\n" for k, line in enumerate(lines) if k != dropped)

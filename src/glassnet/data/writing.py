@@ -67,10 +67,16 @@ def write_table(
     return "".join(line + newline for line in lines)
 
 
-def quote(cell: str) -> str:
-    """``cell`` as written in a table: quoted when it holds what would split or hide it."""
+def quote(cell: str, sep: str | None = None) -> str:
+    """``cell`` as written in a table: quoted when it holds what would split or hide it.
+
+    Without ``sep`` the cell is quoted when any separator could split it; with ``sep`` only
+    when that one could (an empty cell stays empty between two commas).
+    """
     if any(char in cell for char in "\r\n"):
         raise ValueError(f"a cell cannot hold a line break, got {cell!r}")
-    if cell == "" or any(char in cell for char in ' \t,;|"#\ufeff') or cell != cell.strip():
+    splitting = ' \t,;|"#\ufeff' if sep is None or sep == " " else sep + '"#\ufeff'
+    empty = cell == "" and (sep is None or sep == " ")
+    if empty or any(char in cell for char in splitting) or cell != cell.strip(" \t"):
         return '"' + cell.replace('"', '""') + '"'
     return cell
