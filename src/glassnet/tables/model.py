@@ -10,11 +10,10 @@ cells. The schema is part of the model and saved with it. It does not read files
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -25,9 +24,7 @@ from glassnet.data.table import Table
 from glassnet.errors import ConfigurationError, ModelFileError, NotFittedError, TableFormatError
 from glassnet.io import load_with_metadata, save
 from glassnet.nn.history import History
-from glassnet.nn.layers import Dense
 from glassnet.nn.network import Network
-from glassnet.nn.optimizers import Optimizer, get_optimizer
 from glassnet.tables.encodings import (
     Layout,
     answers_text,
@@ -44,7 +41,16 @@ from glassnet.tables.recipes import (
     settings_for_task,
 )
 from glassnet.tables.schema import BINARY, MULTICLASS, REGRESSION, Request, Schema, decide
-from glassnet.tables.scores import baseline_scores, score
+from glassnet.tables.scores import score
+from glassnet.tables.training import (
+    Callback,
+    StartHook,
+    Trainer,
+    build_network,
+    train_network,
+    training_metrics,
+    tutorial_misfit,
+)
 
 __all__ = [
     "BINARY",
@@ -59,10 +65,6 @@ __all__ = [
 ]
 
 MODEL_KIND = "glassnet.table_model"
-
-_Callback = Callable[[int, Network, History], bool | None]
-_Trainer = Callable[[Network, Array, Array, Array], History]
-_StartHook = Callable[[Network, Array, Array, Array], None]
 
 
 class TableModel:
@@ -121,7 +123,6 @@ class TableModel:
         self.preset = preset
         self.settings = settings
         self.history_: History | None = None
-        self._validation_rows: Indices | None = None
 
     # -- training ------------------------------------------------------------------------------
 
@@ -130,9 +131,9 @@ class TableModel:
         table: Table,
         outputs: int = 1,
         target: Sequence[str] | None = None,
-        callback: _Callback | None = None,
-        trainer: _Trainer | None = None,
-        on_start: _StartHook | None = None,
+        callback: Callback | None = None,
+        trainer: Trainer | None = None,
+        on_start: StartHook | None = None,
         classify: bool = False,
         ignore: Sequence[str] = (),
         impute: bool = True,
@@ -206,10 +207,10 @@ class TableModel:
             X_new = encode_inputs(table, np.flatnonzero(~known), schema.inputs, layout.inputs)
         self.settings_ = settings
         if preset == "auto" and settings.preset == "tutorial":
-            reason = self._tutorial_misfit(X, Y, X_new)
-            if self.history_ is not None and self.history_.interrupted:  # Ctrl-C in the trial
-                self._validation_rows = None
-                self.metrics_ = self._training_metrics(X, Y)
+            reason, trial = tutorial_misfit(self.task_, X, Y, X_new)
+            if trial is not None and trial.interrupted:  # Ctrl-C in the trial: stop there
+                self.net_, self.history_ = trial.net, trial.history
+                self.metrics_ = training_metrics(trial, self.task_, self.outputs_, self.classes_)
                 return self
             if reason is not None:  # the standard recipe, from the same schema
                 self.notes_.append(
@@ -218,8 +219,10 @@ class TableModel:
                 )
                 standard = resolve_settings(None, (), "standard", **self.settings)
                 self.settings_ = settings_for_task(standard, self.task_, len(rows))
-        self._train(X, Y, X_new, callback, trainer, on_start)
-        self.metrics_ = self._training_metrics(X, Y)
+        net = build_network(self.settings_, self.task_, X.shape[1], Y.shape[1])
+        run = train_network(net, self.settings_, X, Y, X_new, callback, trainer, on_start)
+        self.net_, self.history_ = run.net, run.history
+        self.metrics_ = training_metrics(run, self.task_, self.outputs_, self.classes_)
         return self
 
     def _decide(self, table: Table, request: Request, preset: str) -> tuple[Settings, Schema, Mask]:
@@ -250,119 +253,6 @@ class TableModel:
     def _targets(self, table: Table, rows: Any, layout: Layout) -> Array:
         assert layout.outputs is not None
         return encode_outputs(table, rows, self.outputs_, layout.outputs, self.task_, self.classes_)
-
-    def _train(
-        self,
-        X: Array,
-        Y: Array,
-        X_new: Array,
-        callback: _Callback | None,
-        trainer: _Trainer | None,
-        on_start: _StartHook | None,
-    ) -> None:
-        """Build the network, call ``on_start``, then train with ``trainer`` or ``Network.fit``."""
-        settings = self.settings_
-        assert settings.epochs is not None
-        assert settings.validation is not None
-        self.net_ = self._build(X.shape[1], Y.shape[1])
-        if on_start is not None:
-            on_start(self.net_, X, Y, X_new)
-        self._validation_rows = None
-        if trainer is not None:
-            self.history_ = trainer(self.net_, X, Y, X_new)
-            return
-        validation = settings.validation if X.shape[0] > 1 else 0.0
-        held = None
-        if validation:  # as Network.fit would split them, so that the rows are known here
-            n_val = max(1, round(validation * X.shape[0]))
-            if n_val < X.shape[0]:
-                order = self.net_.rng.permutation(X.shape[0])
-                held, kept = order[:n_val], order[n_val:]
-                self._validation_rows = held
-        self.history_ = self.net_.fit(
-            X if held is None else X[kept],
-            Y if held is None else Y[kept],
-            epochs=settings.epochs,
-            batch_size=settings.batch_size or None,  # 0 said "the full batch" explicitly
-            shuffle=settings.shuffle,
-            validation_data=None if held is None else (X[held], Y[held]),
-            validation_fraction=0.0 if held is not None else validation,
-            patience=settings.patience,
-            callback=callback,
-        )
-
-    def _tutorial_misfit(self, X: Array, Y: Array, X_new: Array) -> str | None:
-        """Why the tutorial's neuron cannot fit this table, or None if it learns every known row.
-
-        Without a bias a sigmoid neuron answers 0.5 for a row of zeros, whatever it learned; for
-        other rows the tutorial's own recipe is tried, unwatched, and must answer each known
-        row on the right side of 0.5.
-        """
-        if (X == 0).all(axis=1).any() or (X_new == 0).all(axis=1).any():
-            return "without a bias it answers 0.5 for a row of zeros, whatever it learned"
-        trial = TableModel(preset="tutorial")
-        trial.task_, trial.settings_ = self.task_, settings_for_task(TUTORIAL, self.task_)
-        self.net_ = trial._build(X.shape[1], Y.shape[1])
-        self.history_ = self.net_.fit(X, Y, epochs=trial.settings_.epochs or 0)
-        if self.history_.interrupted:
-            return None
-        P = self.net_.predict(X)
-        if ((P > 0.5) != (Y > 0.5)).any() or (P == 0.5).any():
-            return "without a bias it cannot learn every known row"
-        return None
-
-    def _build(self, n_features: int, n_outputs: int) -> Network:
-        settings = self.settings_
-        sizes = [n_features, *settings.hidden, n_outputs]
-        output_activation = {BINARY: "sigmoid", MULTICLASS: "softmax"}.get(self.task_, "identity")
-        layers = [
-            Dense(n_in, n_out, activation=settings.activation, bias=settings.bias)
-            for n_in, n_out in itertools.pairwise(sizes[:-1])
-        ]
-        layers.append(Dense(sizes[-2], sizes[-1], activation=output_activation, bias=settings.bias))
-        loss = settings.loss
-        if loss == "auto":  # models saved before settings_for_task named the loss
-            loss = settings_for_task(replace(settings, loss="auto"), self.task_).loss
-        optimizer: Optimizer = get_optimizer(settings.optimizer, lr=settings.lr)
-        if settings.l2:
-            optimizer = _with_weight_decay(optimizer, settings.l2)
-        rng = np.random.RandomState(settings.seed) if settings.legacy_rng else settings.seed
-        return Network(layers, loss=loss, optimizer=optimizer, init=settings.init, rng=rng)
-
-    def _training_metrics(self, X: Array, Y: Array) -> dict[str, Any]:
-        """Losses and scores of the trained network: all known rows, training and held-out ones."""
-        history = self.history_
-        assert history is not None
-        metrics: dict[str, Any] = {"rows": int(X.shape[0]), "epochs": history.epochs}
-        if history.loss:  # the trained model's loss on its rows (history has the last epoch's)
-            metrics["loss"] = self.net_.evaluate(X, Y)
-        if history.val_loss:
-            metrics["best_validation_loss"] = min(history.val_loss)
-        if history.best_epoch is not None:
-            metrics["best_epoch"] = history.best_epoch
-        metrics["stopped_early"] = history.stopped_early
-        P = self.net_.predict(X)  # (n, n_outputs)
-        metrics.update(score(self.task_, P, Y, self.outputs_))
-        held = self._validation_rows
-        train = np.ones(X.shape[0], dtype=bool)
-        if held is not None:
-            train[held] = False
-            metrics["validation"] = {
-                "rows": int(held.size),
-                **score(self.task_, P[held], Y[held], self.outputs_),
-            }
-        metrics["train"] = {
-            "rows": int(train.sum()),
-            **score(self.task_, P[train], Y[train], self.outputs_),
-        }
-        metrics["baseline"] = baseline_scores(
-            self.task_,
-            Y[train],
-            Y[~train] if held is not None else None,
-            self.outputs_,
-            self.classes_,
-        )
-        return metrics
 
     # -- answers ------------------------------------------------------------------------------
 
@@ -615,12 +505,6 @@ def _check_recipe(settings: Settings, schema: Schema) -> None:
         f"the tutorial recipe learns outputs of 0 and 1 (sigmoid neurons), but output column "
         f"{names} holds {found}; use --preset standard (or leave --preset out)"
     )
-
-
-def _with_weight_decay(optimizer: Optimizer, l2: float) -> Optimizer:
-    config = optimizer.get_config()
-    config["weight_decay"] = l2
-    return type(optimizer)(**config)
 
 
 def encoded_widths(model: TableModel) -> tuple[int, int]:
