@@ -1,20 +1,21 @@
 """Typing a table's columns: missing cells, which columns hold numbers, and in what format.
 
-Each column becomes a ``Column``: numbers (float64, NaN where a cell is missing) or labels (codes
-into the column's distinct labels, -1 where missing). A cell is missing when it is ``?``, empty
-or one of the missing words (``NA``, ``N/A``, ``NaN``, ``null``, ``None`` by default, in any
-case). Numbers written in another way than plain (``1,200``, ``1,5``, ``12%``, ``$5``, dates) are
-read when a whole column agrees on it (``formats``); the file's decimal mark is decided once for
-all its columns. Whatever was assumed is returned as notes for the user. Nothing here splits
-lines or reads files.
+Each column's cells are first sorted (``Cells``): plain numbers, missing cells (``?``, empty, or
+one of the missing words, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` by default, in any case)
+and other texts, kept once each. Pieces sorted separately, one per block of rows, merge into one
+(``merge_cells``), so a big table is sorted block by block. Then ``type_column`` decides what the
+column is: numbers (float64, NaN where missing), read in another way than plain when every text
+agrees on one (``formats``: ``1,200``, ``1,5``, ``12%``, ``$5``, dates), or labels (codes into its
+distinct labels, -1 where missing). Whatever was assumed comes back as a note for the user.
+Nothing here splits lines or reads files.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,10 +36,15 @@ __all__ = [
     "LABEL",
     "MISSING",
     "NUMBER",
+    "Cells",
     "Column",
+    "NeedsTextsError",
     "Typing",
+    "first_evidence",
+    "merge_cells",
     "missing_words",
-    "type_columns",
+    "sort_cells",
+    "type_column",
 ]
 
 MISSING = "?"
@@ -112,227 +118,245 @@ class Typing:
     labels: frozenset[int] = frozenset()
 
 
+@dataclass
+class Cells:
+    """One column's cells sorted, not yet typed: plain numbers, missing cells, other texts.
+
+    Attributes
+    ----------
+    values : ndarray of float64, shape (n,)
+        Each plain number (NaN elsewhere).
+    missing : ndarray of bool, shape (n,)
+    codes : ndarray of int32, shape (n,)
+        For each other cell, its index into ``texts``; -1 for plain numbers and missing cells.
+    texts : list of str
+        The distinct other texts, in order of first appearance.
+    """
+
+    values: Array
+    missing: BoolArray
+    codes: IntArray
+    texts: list[str] = field(default_factory=list)
+
+
 def missing_words(words: Sequence[str]) -> frozenset[str]:
     """The cells that mean "missing" for ``words``: ``?``, empty, and each word in any case."""
     return frozenset(("?", "")) | {word.casefold() for word in words}
 
 
-def type_columns(
-    rows: Sequence[Sequence[str]],
-    lines: Sequence[int],
-    names: Sequence[str],
-    path: str,
-    sep: str = ",",
-    typing: Typing = Typing(),
-) -> tuple[list[Column], str, list[str]]:
-    """Type every column of ``rows``; return the columns, the file's decimal mark and notes.
+def sort_cells(cells: Sequence[str], absent: frozenset[str], plain: bool = True) -> Cells:
+    """Sort one column's cells, given as texts; ``plain=False`` keeps numbers as texts too."""
+    n = len(cells)
+    values = np.full(n, math.nan)
+    missing = np.zeros(n, dtype=bool)
+    codes = np.full(n, -1, dtype=np.int32)
+    index: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        if cell.casefold() in absent:
+            missing[i] = True
+        elif plain and is_plain_number(cell):
+            values[i] = float(cell)
+        else:
+            codes[i] = index.setdefault(cell, len(index))
+    return Cells(values, missing, codes, list(index))
+
+
+def merge_cells(pieces: Sequence[Cells]) -> Cells:
+    """One column's pieces, in order, as one: their texts numbered in order of first appearance."""
+    if len(pieces) == 1:
+        return pieces[0]
+    index: dict[str, int] = {}
+    codes = []
+    for piece in pieces:
+        renumber = np.array([index.setdefault(t, len(index)) for t in piece.texts] + [-1], np.int32)
+        codes.append(renumber[piece.codes])  # -1 picks the trailing -1
+    return Cells(
+        np.concatenate([piece.values for piece in pieces]),
+        np.concatenate([piece.missing for piece in pieces]),
+        np.concatenate(codes) if codes else np.zeros(0, np.int32),
+        list(index),
+    )
+
+
+def first_evidence(columns: Sequence[Cells], mark: str) -> tuple[int, int, str] | None:
+    """The first cell that can only have ``mark`` as its decimal mark: (row, column, text).
+
+    ``1,5`` can only be a decimal comma and ``1.5`` a decimal point; ``1,200`` could be
+    either. Only the sorted texts are looked at (plain numbers are texts when sorted so).
+    """
+    found = []
+    for j, cells in enumerate(columns):
+        for code, text in enumerate(cells.texts):
+            if mark in text and comma_evidence(text) == mark:
+                found.append((int(np.flatnonzero(cells.codes == code)[0]), j, text))
+    return min(found) if found else None
+
+
+class NeedsTextsError(Exception):
+    """A column of labels was sorted with its plain numbers apart: sort it as texts again."""
+
+
+def type_column(
+    cells: Cells,
+    name: str,
+    j: int,
+    where: Callable[[int], tuple[int, str]],
+    decimal: str = ".",
+    known: NumberFormat | None = None,
+    ambiguous_commas: bool = False,
+    labels: bool = False,
+) -> tuple[Column, list[str]]:
+    """Decide what a column is, from its sorted cells; return it and what was assumed.
+
+    Parameters
+    ----------
+    cells : Cells
+        Sorted with plain numbers apart when ``decimal`` is ".", all as texts when ",".
+    name : str
+    j : int
+        The column's 0-based position (messages give it 1-based).
+    where : callable
+        ``where(row)`` gives the path-and-line prefix's line number and the cell's text, for
+        messages: (line, text).
+    decimal : {".", ","}
+        The file's decimal mark.
+    known : NumberFormat, optional
+        Read the column in this format (a model's).
+    ambiguous_commas : bool
+        Refuse ``1,200`` read as thousands when nothing else tells it from a decimal comma.
+    labels : bool
+        Read the column as labels whatever its cells hold (a model's label column).
 
     Raises
     ------
     TableFormatError
-        A number column with a cell that is no number (file, line and column of the first),
-        a number too large for a 64-bit float or infinite, or a file that writes decimal
-        commas and decimal points both.
+        A number column with a cell that is no number, an infinite or too large one; its
+        ``path`` is left for the caller to fill in.
+    NeedsTextsError
+        The column is labels, but its plain numbers were sorted apart from the texts.
     """
-    absent = missing_words(typing.missing)
-    columns_cells = [[row[j] for row in rows] for j in range(len(names))]
-    missing = [
-        np.fromiter((c.casefold() in absent for c in cells), bool, len(cells))
-        for cells in columns_cells
-    ]
-    decimal = typing.decimal or _file_decimal(columns_cells, missing, path, lines)
-    columns: list[Column] = []
-    notes: list[str] = []
-    problems: list[TableFormatError] = []
-    for j, (name, cells, gaps) in enumerate(zip(names, columns_cells, missing, strict=True)):
-        known_format = (typing.formats or {}).get(j)
-        try:
-            if j in typing.labels:
-                column = _labels(cells, gaps)
-            else:
-                column = _type_column(cells, gaps, decimal, known_format, name, path, lines, j)
-                if typing.decimal is None and sep != ",":
-                    _refuse_ambiguous_commas(column, cells, gaps, name, path, lines, j)
-        except TableFormatError as problem:  # the earliest in the file is the one to report
-            problems.append(problem)
-            continue
-        if column.format is not None and known_format is None:
-            notes += _format_note(name, cells, gaps, column.format)
-        columns.append(column)
-    if problems:
-        raise min(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
-    return columns, decimal, notes
+    if labels:
+        return _labels(cells), []
+    if known is not None:
+        return _numbers(cells, known, name, j, where), []
+    _refuse_infinities(cells, j, where)
+    counts = np.bincount(cells.codes[cells.codes >= 0], minlength=len(cells.texts))
+    plain_texts = np.array([is_plain_number(text) for text in cells.texts], dtype=bool)
+    plain = int(np.count_nonzero(~np.isnan(cells.values))) + int(counts[plain_texts].sum())
+    others = [text for text, is_plain in zip(cells.texts, plain_texts, strict=True) if not is_plain]
+    texts = cells.texts if decimal == "," else others  # 1.500 reads as 1500 with a comma
+    if not texts:
+        return _numbers(cells, PLAIN, name, j, where), []
+    try:
+        fmt = detect_format(sorted(texts), decimal)
+    except FormatConflictError as conflict:
+        line, _ = where(_first_row(cells, conflict.text))
+        raise TableFormatError(
+            f"expected {conflict} in column {name!r} as in the other rows, found {conflict.text!r}",
+            None,
+            line,
+            j + 1,
+        ) from None
+    if fmt is None:
+        n_texts = int(counts[~plain_texts].sum())
+        if plain > n_texts:  # mostly plain numbers, and some words: a typo, not a label column
+            row = min(_first_row(cells, text) for text in others)
+            line, text = where(row)
+            raise TableFormatError(
+                f"expected a number in column {name!r} as in {plain} other rows, found {text!r}",
+                None,
+                line,
+                j + 1,
+            )
+        return _labels(cells), []
+    column = _numbers(cells, fmt, name, j, where)
+    if ambiguous_commas:
+        _refuse_ambiguous_commas(cells, fmt, name, j, where)
+    return column, _format_note(name, others, fmt)
 
 
-def _format_note(name: str, cells: list[str], gaps: BoolArray, fmt: NumberFormat) -> list[str]:
+def _first_row(cells: Cells, text: str) -> int:
+    """The first row whose cell is ``text`` (one of the column's other texts)."""
+    return int(np.flatnonzero(cells.codes == cells.texts.index(text))[0])
+
+
+def _format_note(name: str, others: list[str], fmt: NumberFormat) -> list[str]:
     """What reading a column in ``fmt`` assumed, with a cell that shows it (none if none does)."""
-    example = next(
-        (c for c, gap in zip(cells, gaps, strict=True) if not gap and not is_plain_number(c)),
-        None,
-    )
-    if example is None:
+    if not others or fmt.plain:
         return []
+    example = others[0]
     return [f"column {name!r}: read {example!r} as {fmt.read(example):.6g} ({fmt.describe()})"]
 
 
-def _type_column(
-    cells: list[str],
-    gaps: BoolArray,
-    decimal: str,
-    known: NumberFormat | None,
-    name: str,
-    path: str,
-    lines: Sequence[int],
-    j: int,
-) -> Column:
-    """Numbers (plain or in one format) or labels, by what the cells hold."""
-    if known is not None:
-        return _numbers(cells, gaps, known, name, path, lines, j, majority=None)
-    present = [cell for cell, gap in zip(cells, gaps, strict=True) if not gap]
-    _refuse_infinities(cells, gaps, path, lines, j)
-    plain = sum(map(is_plain_number, present))
-    texts = sorted({cell for cell in present if not is_plain_number(cell)})
-    if decimal == ",":  # 1.500 reads as 1500 here: every number must be checked
-        texts = sorted(set(present))
-    if not texts:
-        return _numbers(cells, gaps, PLAIN, name, path, lines, j, plain)
-    try:
-        fmt = detect_format(texts, decimal)
-    except FormatConflictError as conflict:
-        row = next(i for i, cell in enumerate(cells) if cell == conflict.text and not gaps[i])
-        raise TableFormatError(
-            f"expected {conflict} in column {name!r} as in the other rows, found {conflict.text!r}",
-            path,
-            lines[row],
-            j + 1,
-        ) from None
-    if fmt is not None:
-        return _numbers(cells, gaps, fmt, name, path, lines, j, plain)
-    n_texts = len(present) - plain
-    if plain > n_texts:  # mostly plain numbers, and some words: a typo, not a label column
-        row = next(i for i, cell in enumerate(cells) if not gaps[i] and not is_plain_number(cell))
-        raise TableFormatError(
-            f"expected a number in column {name!r} as in {plain} other rows, found {cells[row]!r}",
-            path,
-            lines[row],
-            j + 1,
-        )
-    return _labels(cells, gaps)
-
-
-def _refuse_infinities(
-    cells: list[str], gaps: BoolArray, path: str, lines: Sequence[int], j: int
-) -> None:
+def _refuse_infinities(cells: Cells, j: int, where: Callable[[int], tuple[int, str]]) -> None:
     """Refuse ``inf`` and ``-Infinity``: numbers, but none a network can learn from."""
-    for i, cell in enumerate(cells):
-        if not gaps[i] and _INFINITE.fullmatch(cell):
-            raise TableFormatError(
-                f"expected a finite number, found {cell!r}", path, lines[i], j + 1
-            )
+    rows = [_first_row(cells, text) for text in cells.texts if _INFINITE.fullmatch(text)]
+    if rows:
+        line, text = where(min(rows))
+        raise TableFormatError(f"expected a finite number, found {text!r}", None, line, j + 1)
 
 
 def _numbers(
-    cells: list[str],
-    gaps: BoolArray,
+    cells: Cells,
     fmt: NumberFormat,
     name: str,
-    path: str,
-    lines: Sequence[int],
     j: int,
-    majority: int | None,
+    where: Callable[[int], tuple[int, str]],
 ) -> Column:
     """A number column read in ``fmt``; a cell that is no number, or not finite, is an error."""
-    values = np.full(len(cells), math.nan)
-    for i, cell in enumerate(cells):
-        if gaps[i]:
-            continue
-        value = float(cell) if fmt.plain and is_plain_number(cell) else fmt.read(cell)
-        if value is None:
+    values = cells.values.copy()
+    if cells.texts:
+        read = [fmt.read(text) for text in cells.texts]
+        bad = [k for k, value in enumerate(read) if value is None]
+        if bad:
+            line, text = where(min(_first_row(cells, cells.texts[k]) for k in bad))
             written = "a number" if fmt.plain else f"a number written as {fmt.describe()}"
             raise TableFormatError(
-                f"expected {written} in column {name!r}, found {cell!r}", path, lines[i], j + 1
+                f"expected {written} in column {name!r}, found {text!r}", None, line, j + 1
             )
-        if not math.isfinite(value):
-            raise TableFormatError(
-                f"expected a finite number, found {cell!r} (this one is too large for a 64-bit "
-                "float)",
-                path,
-                lines[i],
-                j + 1,
-            )
-        values[i] = value
-    return Column(NUMBER, values, None, (), gaps, fmt)
+        table = np.array([value for value in read] + [math.nan], dtype=np.float64)
+        texts = cells.codes >= 0
+        values[texts] = table[cells.codes[texts]]
+    infinite = np.flatnonzero(np.isinf(values))
+    if infinite.size:
+        line, text = where(int(infinite[0]))
+        raise TableFormatError(
+            f"expected a finite number, found {text!r} (this one is too large for a 64-bit float)",
+            None,
+            line,
+            j + 1,
+        )
+    return Column(NUMBER, values, None, (), cells.missing, fmt)
 
 
-def _labels(cells: list[str], gaps: BoolArray) -> Column:
-    """A label column: each cell's index among the distinct labels, -1 where missing."""
-    index: dict[str, int] = {}
-    codes = np.fromiter(
-        (
-            -1 if gap else index.setdefault(cell, len(index))
-            for cell, gap in zip(cells, gaps, strict=True)
-        ),
-        np.int32,
-        len(cells),
-    )
-    return Column(LABEL, None, codes, tuple(index), gaps, None)
+def _labels(cells: Cells) -> Column:
+    """A label column: each cell's index among the distinct labels, -1 where missing.
 
-
-def _file_decimal(
-    columns: list[list[str]], missing: list[BoolArray], path: str, lines: Sequence[int]
-) -> str:
-    """The file's decimal mark: a comma if some cell can only be a decimal comma (``1,5``).
-
-    A file that writes both ``1,5`` and ``1.5`` is refused: which one is meant cannot be told.
+    Plain numbers among labels are labels too, as written: the cells must have been sorted
+    with numbers as texts (``NeedsTextsError`` asks for that).
     """
-    comma: tuple[int, int, str] | None = None
-    for j, (cells, gaps) in enumerate(zip(columns, missing, strict=True)):
-        for i, cell in enumerate(cells):
-            if not gaps[i] and "," in cell and comma_evidence(cell) == ",":
-                comma = (i, j, cell)
-                break
-        if comma is not None:
-            break
-    if comma is None:
-        return "."
-    for j, (cells, gaps) in enumerate(zip(columns, missing, strict=True)):
-        for i, cell in enumerate(cells):
-            if not gaps[i] and "." in cell and comma_evidence(cell) == ".":
-                raise TableFormatError(
-                    f"expected one decimal mark in the file, found {comma[2]!r} (a decimal comma, "
-                    f"line {lines[comma[0]]}) and {cell!r} (a decimal point); give --decimal , "
-                    "or --decimal . to say which",
-                    path,
-                    lines[i],
-                    j + 1,
-                )
-    return ","
+    if not np.isnan(cells.values).all():
+        raise NeedsTextsError
+    return Column(LABEL, None, cells.codes.copy(), tuple(cells.texts), cells.missing, None)
 
 
 def _refuse_ambiguous_commas(
-    column: Column,
-    cells: list[str],
-    gaps: BoolArray,
-    name: str,
-    path: str,
-    lines: Sequence[int],
-    j: int,
+    cells: Cells, fmt: NumberFormat, name: str, j: int, where: Callable[[int], tuple[int, str]]
 ) -> None:
-    """Refuse ``1,200`` read as thousands in a file whose separator leaves room for decimal commas.
+    """Refuse ``1,200`` read as thousands where nothing else tells it from a decimal comma.
 
     In a ``;``- or tab-separated file nothing else tells ``1,200`` (1200) from ``1,200`` (1.2).
     """
-    fmt = column.format
-    if fmt is None or fmt.thousands != "," or fmt.decimal != ".":
+    if fmt.thousands != "," or fmt.decimal != ".":
         return
-    grouped = [i for i, cell in enumerate(cells) if not gaps[i] and "," in cell]
-    if grouped and all(comma_evidence(cells[i]) is None for i in grouped):
-        i = grouped[0]
+    grouped = [text for text in cells.texts if "," in text]
+    if grouped and all(comma_evidence(text) is None for text in grouped):
+        line, text = where(min(_first_row(cells, t) for t in grouped))
         raise TableFormatError(
-            f"column {name!r}: {cells[i]!r} could be {fmt.read(cells[i]):g} (',' between "
-            f"thousands) or {cells[i].replace(',', '.')} (a decimal comma); give --decimal . or "
-            "--decimal , to say which",
-            path,
-            lines[i],
+            f"column {name!r}: {text!r} could be {fmt.read(text):g} (',' between thousands) or "
+            f"{text.replace(',', '.')} (a decimal comma); give --decimal . or --decimal , to "
+            "say which",
+            None,
+            line,
             j + 1,
         )

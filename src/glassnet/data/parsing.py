@@ -82,8 +82,9 @@ def _check_widths(body: list[tuple[int, list[str]]], path: str) -> int:
     return n_columns
 
 
-def _decode(data: bytes, path: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
+def _decode(data: bytes, path: str, first_line: int = 1) -> str:
+    """UTF-8 text of ``data``, a byte-order mark dropped when it starts the source (line 1)."""
+    if first_line == 1 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8")
@@ -93,7 +94,7 @@ def _decode(data: bytes, path: str) -> str:
             f"expected UTF-8 text, found the byte 0x{data[error.start]:02x} at character "
             f"{len(before[-1]) + 1} of the line; save the file as UTF-8",
             path,
-            len(before),
+            first_line + len(before) - 1,
         ) from None
 
 

@@ -3,25 +3,60 @@ r"""Reading tables from files, standard input or text: split into cells, then ty
 ``read_table`` and ``parse_table`` take whitespace-, comma-, tab-, ``;``- or ``|``-separated
 text (detected, or given), an optional header line (detected, or given), ``#`` comments and
 blank lines (kept in the table's source, to be written back in place), UTF-8 with or without a
-byte-order mark and any line ends. Missing cells, number formats and the decimal mark are
-``columns``' work. Any problem raises ``TableFormatError`` naming the file, line and column.
+byte-order mark and any line ends. A small table is read line by line (``parsing``); a big one
+block by block, each block at NumPy's speed when nothing in it needs the careful reader
+(``blocks``), line by line when something does. Both sort every column's cells the same way and
+``columns`` types them once, so both give the same table and the same errors, with file, line
+and column.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
 from os import PathLike
 from typing import Any
 
 import numpy as np
 
-from glassnet.data.columns import DEFAULT_MISSING, Typing, type_columns
-from glassnet.data.parsing import _check_widths, _is_header, _names, _split_text
+from glassnet.data.blocks import read_block
+from glassnet.data.columns import (
+    DEFAULT_MISSING,
+    Cells,
+    Column,
+    NeedsTextsError,
+    Typing,
+    first_evidence,
+    merge_cells,
+    missing_words,
+    sort_cells,
+    type_column,
+)
+from glassnet.data.formats import is_plain_number
+from glassnet.data.parsing import (
+    _check_widths,
+    _decode,
+    _is_header,
+    _names,
+    _split,
+    _split_text,
+)
+from glassnet.data.sources import Lines, line_starts
 from glassnet.data.table import Table
 from glassnet.errors import InputNotFoundError, TableFormatError
 
-__all__ = ["parse_table", "read_bytes", "read_table"]
+__all__ = ["BLOCK_BYTES", "SMALL_BYTES", "parse_table", "read_bytes", "read_table"]
+
+#: Tables up to this size are read line by line, all at once.
+SMALL_BYTES = 1 << 20
+#: Bigger ones are read in blocks of about this many bytes.
+BLOCK_BYTES = 1 << 22
+#: The first bytes of a big table, read line by line to find its separator and header.
+_HEAD_BYTES = 1 << 16
 
 
 def read_table(
@@ -64,37 +99,14 @@ def read_table(
     TableFormatError
         The text is not a table; the message names the line and column.
     """
-    return parse_table(
-        read_bytes(source), _source_name(source), sep, header, missing, decimal, typing
-    )
-
-
-def read_bytes(source: str | PathLike[str]) -> bytes:
-    """Return the bytes of a file, or of standard input for ``"-"``.
-
-    Raises
-    ------
-    InputNotFoundError
-        The file does not exist, is a directory or cannot be read.
-    """
+    typing = _typing(typing, missing, decimal)
     if str(source) == "-":
-        stream: Any = sys.stdin
-        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
-        return data if isinstance(data, bytes) else data.encode("utf-8")
+        return _read(_Bytes(read_bytes(source)), "<stdin>", sep, header, typing)
     path = str(source)
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise InputNotFoundError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputNotFoundError(f"{path}: is a directory, expected a table file") from None
-    except OSError as error:
-        raise InputNotFoundError(f"{path}: cannot read: {error.strerror or error}") from None
-
-
-def _source_name(source: str | PathLike[str]) -> str:
-    return "<stdin>" if str(source) == "-" else str(source)
+    size = _size(path)
+    if size <= SMALL_BYTES:
+        return _read(_Bytes(read_bytes(path)), path, sep, header, typing)
+    return _read(_File(path, size), path, sep, header, typing)
 
 
 def parse_table(
@@ -105,6 +117,7 @@ def parse_table(
     missing: Sequence[str] = DEFAULT_MISSING,
     decimal: str | None = None,
     typing: Typing | None = None,
+    block_bytes: int | None = None,
 ) -> Table:
     r"""Parse the text of a table.
 
@@ -120,6 +133,9 @@ def parse_table(
         When None the first line is a header if it holds no numbers and no ``?`` and either has
         a different number of cells from the rows below, or sits above a column of numbers, or
         none of its cells appears again in its column.
+    block_bytes : int, optional
+        Read block by block, blocks of about this many bytes, even a small text; 0 reads line
+        by line, even a big one (the same table comes out; for tests and benchmarks).
 
     Returns
     -------
@@ -148,17 +164,126 @@ def parse_table(
     >>> table.notes
     ("column 'price': read '1,200' as 1200 (',' between thousands)",)
     """
-    if typing is None:
-        if decimal not in (None, ".", ","):
-            raise TableFormatError(f"expected the decimal mark . or , ; found {decimal!r}", path)
-        typing = Typing(missing=tuple(missing), decimal=decimal)
-    separator, split, lines = _split_text(text, path, sep)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return _read(_Bytes(data), path, sep, header, _typing(typing, missing, decimal), block_bytes)
+
+
+def read_bytes(source: str | PathLike[str]) -> bytes:
+    """Return the bytes of a file, or of standard input for ``"-"``.
+
+    Raises
+    ------
+    InputNotFoundError
+        The file does not exist, is a directory or cannot be read.
+    """
+    if str(source) == "-":
+        stream: Any = sys.stdin
+        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+        return data if isinstance(data, bytes) else data.encode("utf-8")
+    path = str(source)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputNotFoundError(f"{path}: is a directory, expected a table file") from None
+    except OSError as error:
+        raise InputNotFoundError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _size(path: str) -> int:
+    if os.path.isdir(path):
+        raise InputNotFoundError(f"{path}: is a directory, expected a table file")
+    try:
+        return os.path.getsize(path)
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{path}: no such file") from None
+    except OSError as error:
+        raise InputNotFoundError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _typing(typing: Typing | None, missing: Sequence[str], decimal: str | None) -> Typing:
+    if typing is not None:
+        return typing
+    if decimal not in (None, ".", ","):
+        raise TableFormatError(f"expected the decimal mark . or , ; found {decimal!r}")
+    return Typing(missing=tuple(missing), decimal=decimal)
+
+
+# -- where the bytes come from -------------------------------------------------------------------
+
+
+class _Bytes:
+    """A source held in memory."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.size = len(data)
+
+    def read(self, begin: int, end: int) -> bytes:
+        return self.data[begin:end]
+
+    def lines(self, starts: np.ndarray[Any, np.dtype[np.int64]]) -> Lines:
+        return Lines(starts, data=self.data)
+
+
+class _File:
+    """A file read block by block, and again when its lines are asked for."""
+
+    def __init__(self, path: str, size: int) -> None:
+        self.path = path
+        self.size = size
+
+    def read(self, begin: int, end: int) -> bytes:
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(begin)
+                return handle.read(end - begin)
+        except OSError as error:
+            raise InputNotFoundError(
+                f"{self.path}: cannot read: {error.strerror or error}"
+            ) from None
+
+    def lines(self, starts: np.ndarray[Any, np.dtype[np.int64]]) -> Lines:
+        return Lines(starts, path=self.path)
+
+
+_Source = _Bytes | _File
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _read(
+    source: _Source,
+    name: str,
+    sep: str | None,
+    header: bool | None,
+    typing: Typing,
+    block_bytes: int | None = None,
+) -> Table:
+    """Read line by line when small, block by block when big (the same table either way)."""
+    if block_bytes is None and source.size > SMALL_BYTES:
+        block_bytes = BLOCK_BYTES
+    if block_bytes:
+        table = _read_blocks(source, name, sep, header, typing, block_bytes)
+        if table is not None:
+            return table
+    return _read_lines(source.read(0, source.size), name, sep, header, typing)
+
+
+def _read_lines(
+    data: bytes, name: str, sep: str | None, header: bool | None, typing: Typing
+) -> Table:
+    """The careful reader: every line split in Python, every column sorted and typed."""
+    separator, split, lines = _split_text(data, name, sep)
     has_header = _is_header(split) if header is None else header
     header_cells, header_line = (split[0][1], split[0][0]) if has_header else (None, None)
     body = split[1:] if has_header else split
     if not body:
-        raise TableFormatError("expected data rows after the header, found none", path, header_line)
-    n_columns = _check_widths(body, path)
+        raise TableFormatError("expected data rows after the header, found none", name, header_line)
+    n_columns = _check_widths(body, name)
     rows = [cells for _, cells in body]
     notes: list[str] = []
     if n_columns > 1 and _empty_last_column(rows, header_cells, n_columns):
@@ -168,24 +293,89 @@ def parse_table(
         notes.append(
             f"column {n_columns + 1} is empty on every line (each ends in a separator): left out"
         )
-    names = _names(header_cells, n_columns, path, header_line)
+    names = _names(header_cells, n_columns, name, header_line)
     row_lines = np.array([number for number, _ in body], dtype=np.int64)
-    columns, mark, assumed = type_columns(rows, row_lines.tolist(), names, path, separator, typing)
+    absent = missing_words(typing.missing)
+
+    def sort(j: int, plain: bool) -> Cells:
+        return sort_cells([row[j] for row in rows], absent, plain)
+
+    def where(j: int) -> Callable[[int], tuple[int, str]]:
+        return lambda i: (int(row_lines[i]), rows[i][j])
+
+    columns, decimal, assumed = _type_all(n_columns, names, sort, where, name, separator, typing)
     table = Table(
         columns,
         row_lines,
         names,
         header_cells,
-        path,
+        name,
         separator,
         header_line,
-        lines,
-        decimal=mark,
+        Lines(texts=lines),
+        decimal=decimal,
         notes=tuple(notes + assumed),
         missing_words=typing.missing,
     )
     table._rows = rows
     return table
+
+
+def _type_all(
+    n_columns: int,
+    names: list[str],
+    sort: Callable[[int, bool], Cells],
+    where: Callable[[int], Callable[[int], tuple[int, str]]],
+    path: str,
+    sep: str,
+    typing: Typing,
+) -> tuple[list[Column], str, list[str]]:
+    """Type every column once: the file's decimal mark first, then each column's kind."""
+    decimal = typing.decimal or "."
+    sorted_cells = [sort(j, decimal == ".") for j in range(n_columns)]
+    if typing.decimal is None:
+        comma = first_evidence(sorted_cells, ",")
+        if comma is not None:  # a decimal comma: every number must be read again, as text
+            decimal = ","
+            sorted_cells = [sort(j, False) for j in range(n_columns)]
+            point = first_evidence(sorted_cells, ".")
+            if point is not None:
+                comma_line = where(comma[1])(comma[0])[0]
+                raise TableFormatError(
+                    f"expected one decimal mark in the file, found {comma[2]!r} (a decimal comma, "
+                    f"line {comma_line}) and {point[2]!r} (a decimal point); give --decimal , "
+                    "or --decimal . to say which",
+                    path,
+                    where(point[1])(point[0])[0],
+                    point[1] + 1,
+                )
+    columns: list[Column] = []
+    notes: list[str] = []
+    problems: list[TableFormatError] = []
+    for j in range(n_columns):
+        typed = partial(
+            type_column,
+            name=names[j],
+            j=j,
+            where=where(j),
+            decimal=decimal,
+            known=(typing.formats or {}).get(j),
+            ambiguous_commas=typing.decimal is None and sep != ",",
+            labels=j in typing.labels,
+        )
+        try:
+            try:
+                column, said = typed(sorted_cells[j])
+            except NeedsTextsError:  # labels with numbers among them: every cell as a text
+                column, said = typed(sort(j, False))
+        except TableFormatError as problem:  # the earliest in the file is the one to report
+            problems.append(TableFormatError(problem.message, path, problem.line, problem.column))
+            continue
+        columns.append(column)
+        notes += said
+    if problems:
+        raise min(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
+    return columns, decimal, notes
 
 
 def _empty_last_column(rows: list[list[str]], header: list[str] | None, n_columns: int) -> bool:
@@ -195,3 +385,194 @@ def _empty_last_column(rows: list[list[str]], header: list[str] | None, n_column
     if header is not None and len(header) not in (n_columns, n_columns - 1):
         return False
     return all(cells[-1] == "" for cells in rows)
+
+
+# -- block by block --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Head:
+    """What the first lines of a big table say: its separator, header and first data row."""
+
+    sep: str
+    header_cells: list[str] | None
+    header_line: int | None
+    body: int  # the offset of the first byte after the header line (or after a byte-order mark)
+    bom: int  # bytes of a byte-order mark before the first line
+    n_columns: int
+    numeric: list[bool]
+    first_row: int  # the line number of the first row, for messages about widths
+
+
+def _read_blocks(
+    source: _Source, name: str, sep: str | None, header: bool | None, typing: Typing, size: int
+) -> Table | None:
+    """Read a big table block by block, or None when only the careful reader can read it.
+
+    None comes back for what the blocks cannot say alone: lone carriage returns as line ends,
+    a trailing empty column, a decimal comma; the careful reader then reads the whole text.
+    """
+    if typing.decimal == ",":
+        return None
+    head = _head(source, name, sep, header, typing)
+    if head is None:
+        return None
+    absent = missing_words(typing.missing)
+    pieces: list[list[Cells]] = [[] for _ in range(head.n_columns)]
+    row_lines: list[np.ndarray[Any, Any]] = []
+    before = source.read(0, head.body)
+    starts: list[np.ndarray[Any, Any]] = [
+        line_starts(before)[:-1] if before[head.bom :] else np.zeros(0, np.int64)
+    ]
+    first_line = len(starts[0]) + 1
+    for begin, block in _blocks(source, head.body, size):
+        if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
+            return None
+        block_starts = line_starts(block, begin)
+        sorted_block = read_block(block, head.sep, head.numeric, typing.missing)
+        if sorted_block is not None:
+            numbers = np.arange(first_line, first_line + len(block_starts) - 1)
+        else:
+            sorted_block, numbers = _careful_block(block, first_line, head, absent, name)
+        for j, cells in enumerate(sorted_block):
+            pieces[j].append(cells)
+        row_lines.append(numbers)
+        starts.append(block_starts[:-1])
+        first_line += len(block_starts) - 1
+    starts.append(np.array([source.size], dtype=np.int64))
+    lines = np.concatenate(row_lines) if row_lines else np.zeros(0, dtype=np.int64)
+    if not len(lines):
+        raise TableFormatError(
+            "expected data rows after the header, found none", name, head.header_line
+        )
+    merged = [merge_cells(column) for column in pieces]
+    if first_evidence(merged, ",") is not None:
+        return None  # a decimal comma: numbers read as plain ones must be read again
+    all_starts = np.concatenate(starts)
+    all_starts[0] = head.bom  # the first line starts after a byte-order mark
+    source_lines = source.lines(all_starts)
+    names = _names(head.header_cells, head.n_columns, name, head.header_line)
+
+    def where(j: int) -> Callable[[int], tuple[int, str]]:
+        def at(i: int) -> tuple[int, str]:
+            number = int(lines[i])
+            return number, _split(source_lines[number - 1], head.sep, name, number)[j]
+
+        return at
+
+    def sort(j: int, plain: bool) -> Cells:
+        if plain:
+            return merged[j]
+        cells = [where(j)(i)[1] for i in range(len(lines))]  # read again, as texts
+        return sort_cells(cells, absent, plain=False)
+
+    columns, decimal, assumed = _type_all(
+        head.n_columns, names, sort, where, name, head.sep, typing
+    )
+    return Table(
+        columns,
+        lines,
+        names,
+        head.header_cells,
+        name,
+        head.sep,
+        head.header_line,
+        source_lines,
+        decimal=decimal,
+        notes=tuple(assumed),
+        missing_words=typing.missing,
+    )
+
+
+def _head(
+    source: _Source, name: str, sep: str | None, header: bool | None, typing: Typing
+) -> _Head | None:
+    """Read the first lines carefully: separator, header, width, and which columns are numbers."""
+    raw = source.read(0, min(source.size, _HEAD_BYTES))
+    cut = raw.rfind(b"\n")
+    if cut < 0:
+        return None
+    raw = raw[: cut + 1]
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+        return None  # lone \r line ends: only the careful reader counts them
+    bom = 3 if raw.startswith(codecs.BOM_UTF8) else 0
+    text = _decode(raw, name)
+    separator, split, _ = _split_text(text, name, sep)
+    has_header = _is_header(split) if header is None else header
+    header_cells, header_line = (split[0][1], split[0][0]) if has_header else (None, None)
+    body_rows = split[1:] if has_header else split
+    if not body_rows:
+        return None
+    n_columns = _check_widths(body_rows, name)
+    if n_columns > 1 and all(cells[-1] == "" for _, cells in body_rows):
+        return None  # a trailing empty column: the careful reader leaves it out
+    if (
+        header_cells is not None
+        and len(header_cells) != n_columns
+        and not (len(header_cells) == 2 and n_columns > 2)
+    ):
+        return None  # the careful reader says what is wrong with the header
+    body = bom if header_line is None else int(line_starts(raw)[header_line])
+    absent = missing_words(typing.missing)
+    numeric = [
+        all(
+            cells[j].casefold() not in absent and is_plain_number(cells[j])
+            for _, cells in body_rows
+        )
+        for j in range(n_columns)
+    ]
+    first_row = body_rows[0][0]
+    return _Head(separator, header_cells, header_line, body, bom, n_columns, numeric, first_row)
+
+
+def _blocks(source: _Source, begin: int, size: int) -> Iterator[tuple[int, bytes]]:
+    """Runs of whole lines from ``begin`` on, each about ``size`` bytes: (offset, bytes)."""
+    position = begin
+    while position < source.size:
+        end = min(source.size, position + size)
+        block = source.read(position, end)
+        if end < source.size:
+            cut = block.rfind(b"\n")
+            while cut < 0:  # a line longer than a block: read on to its end
+                more = source.read(end, min(source.size, end + size))
+                if not more:
+                    break
+                block += more
+                end += len(more)
+                cut = block.rfind(b"\n")
+            if cut >= 0:
+                block = block[: cut + 1]
+        yield position, block
+        position += len(block)
+
+
+def _careful_block(
+    block: bytes, first_line: int, head: _Head, absent: frozenset[str], name: str
+) -> tuple[list[Cells], np.ndarray[Any, Any]]:
+    """Sort a block's cells line by line (comments, quotes, blank lines and all)."""
+    text = _decode(block, name, first_line)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for offset, line in enumerate(lines):
+        line = line.removesuffix("\r")
+        number = first_line + offset
+        stripped = line.strip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        cells = _split(line, head.sep, name, number)
+        if not cells:
+            continue
+        if len(cells) != head.n_columns:
+            raise TableFormatError(
+                f"expected {head.n_columns} cells as on line {head.first_row}, found {len(cells)}",
+                name,
+                number,
+                min(len(cells), head.n_columns) + 1,
+            )
+        rows.append(cells)
+        numbers.append(number)
+    sorted_cells = [sort_cells([row[j] for row in rows], absent) for j in range(head.n_columns)]
+    return sorted_cells, np.array(numbers, dtype=np.int64)

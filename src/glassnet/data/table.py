@@ -51,9 +51,9 @@ class Table:
         The separator: ``" "`` (whitespace), ``","``, ``"\t"``, ...
     header_line : int or None
         The line number of the header.
-    source : list of str
+    source : sequence of str
         Every line of the source as written (without line breaks, a byte-order mark dropped):
-        ``source[k - 1]`` is line ``k``. Rows taken out of order (``take``) keep theirs.
+        ``source[k - 1]`` is line ``k`` (``sources.Lines`` for a big table: read on demand).
     file_columns : list of int or None
         The 0-based position in the file of each column, when ``select`` reordered them (error
         messages name the file's column); None when the columns are in the file's order.
@@ -85,7 +85,7 @@ class Table:
     path: str = "<string>"
     sep: str = " "
     header_line: int | None = None
-    source: list[str] = field(default_factory=list)
+    source: Sequence[str] = field(default_factory=list)
     file_columns: list[int] | None = None
     decimal: str = "."
     notes: tuple[str, ...] = ()
