@@ -8,9 +8,10 @@ of models: the answers come from the caller.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from glassnet.data.parsing import _separator, _split
+from glassnet.data.sources import Lines
 from glassnet.data.table import Table
 from glassnet.data.writing import quote
 
@@ -57,24 +58,79 @@ def rewrite_table(
     3,4.5
     """
     separator = _separator(table.sep)
-    lines = list(table.source)
     trailing = trailing or {}
-    for i, values in answers.items():
-        number = int(table.lines[i])
-        cells = _split(table.source[number - 1], table.sep, table.path, number)
-        if columns is None:
-            cells.extend(value or "" for value in values)
-        else:
-            for j, value in zip(columns, values, strict=True):
-                if value is not None:
-                    cells[j if table.file_columns is None else table.file_columns[j]] = value
-        row = separator.join(quote(cell, separator) for cell in cells)
-        lines[number - 1] = row + trailing.get(i, "")
-    dropped = None
-    if table.header_line is not None:
-        if not header or table.header is None:
-            dropped = table.header_line - 1
-        elif columns is None and added_names:
-            names = [*table.header, *added_names]
-            lines[table.header_line - 1] = separator.join(quote(name, separator) for name in names)
-    return "".join(line + "\n" for k, line in enumerate(lines) if k != dropped)
+    rows = {int(table.lines[i]): i for i in answers}  # line number -> answered row
+
+    def written(number: int, line: str) -> str | None:
+        """Line ``number`` as it is to be written (None: left out)."""
+        if number == table.header_line:
+            if not header or table.header is None:
+                return None
+            if columns is None and added_names:
+                names = [*table.header, *added_names]
+                return separator.join(quote(name, separator) for name in names)
+        i = rows.get(number)
+        if i is None:
+            return line
+        cells = _row(table, number, line, answers[i], columns, separator)
+        return cells + trailing.get(i, "")
+
+    lines = [*rows, *([table.header_line] if table.header_line is not None else [])]
+    return "".join(_written(table.source, sorted(lines), written))
+
+
+def _row(
+    table: Table,
+    number: int,
+    line: str,
+    values: Sequence[str | None],
+    columns: Sequence[int] | None,
+    separator: str,
+) -> str:
+    """``line`` (line ``number``) with the answers in their cells (or after the last).
+
+    A line without quotes or comments is split at its separators and keeps every other cell
+    exactly as written; any other is split carefully and written back with what needs quotes
+    quoted.
+    """
+    if '"' not in line and "#" not in line:
+        cells = line.split() if separator == " " else line.split(separator)
+    else:
+        cells = [quote(cell, separator) for cell in _split(line, table.sep, table.path, number)]
+    if columns is None:
+        cells.extend(quote(value or "", separator) for value in values)
+    else:
+        for j, value in zip(columns, values, strict=True):
+            if value is not None:
+                position = j if table.file_columns is None else table.file_columns[j]
+                cells[position] = quote(value, separator)
+    return separator.join(cells)
+
+
+def _written(
+    source: Sequence[str], wanted: list[int], written: Callable[[int, str], str | None]
+) -> Iterator[str]:
+    """The source's lines, each ending in a line break, ``wanted`` ones as ``written`` says.
+
+    A big table's lines are read back block by block; a block with no wanted line is written
+    as it was read, without splitting it into lines.
+    """
+    if not isinstance(source, Lines) or source.texts is not None:
+        for number, line in enumerate(source, start=1):
+            text = written(number, line)
+            if text is not None:
+                yield text + "\n"
+        return
+    done = 0
+    for first, block in source.numbered_blocks():
+        text = block.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        later = first + text.count("\n")
+        if done >= len(wanted) or wanted[done] >= later:
+            yield text  # no line of this block changes
+            continue
+        lines: list[str | None] = list(text.split("\n")[:-1])
+        while done < len(wanted) and wanted[done] < later:
+            number = wanted[done]
+            lines[number - first] = written(number, lines[number - first] or "")
+            done += 1
+        yield "".join(line + "\n" for line in lines if line is not None)

@@ -91,6 +91,13 @@ class Lines(Sequence[str]):
         for block in self.blocks(0, len(self)):
             yield from (_line_text(line) for line in block.split(b"\n")[:-1])
 
+    def numbered_blocks(self) -> Iterator[tuple[int, bytes]]:
+        """Every line's raw bytes, in pieces that end at line breaks: (first line number, bytes)."""
+        number = 1
+        for block in self.blocks(0, len(self)):
+            yield number, block
+            number += block.count(b"\n")
+
     def blocks(self, first: int, stop: int) -> Iterator[bytes]:
         r"""The raw bytes of lines ``first`` to ``stop - 1``, in pieces that end at ``\n``.
 
