@@ -206,7 +206,7 @@ def settings_for_task(settings: Settings, task: str, n_rows: int = 0) -> Setting
 
     From ``LARGE_ROWS`` (1,000) rows to learn from, the standard recipe's settings the user did
     not give change: shuffled mini-batches of 200 rows, learning rate 0.003, weight decay
-    0.0001, a tenth of the rows held out, stopping 10 epochs after the best loss there, and at
+    0.0001, a tenth of the rows held out, stopping 5 epochs after the best loss there, and at
     most 200 epochs, fewer for very large tables (about 20 million rows seen in all, at least
     20 epochs).
     """
@@ -218,7 +218,7 @@ def settings_for_task(settings: Settings, task: str, n_rows: int = 0) -> Setting
             "lr": 0.003,
             "l2": 0.0001,
             "validation": 0.1,
-            "patience": 10,
+            "patience": 5,
             "epochs": most,
         }
         settings = replace(
