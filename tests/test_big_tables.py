@@ -143,3 +143,70 @@ def test_a_big_file_is_read_by_blocks_with_numpy(tmp_path):
     assert_same(table, parse_table(path.read_bytes(), str(path), block_bytes=0))
     block = path.read_bytes().split(b"\n", 1)[1]
     assert read_block(block, ",", [True, True, True, False], ("NA",)) is not None  # NumPy's way
+
+
+def write_rows(path, n, seed=0, with_output=True):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    kinds = np.where(X.sum(axis=1) > 0, "up", "down")
+    cells = [f"{a:.5g},{b:.5g},{c:.5g}" for a, b, c in X]
+    if with_output:
+        cells = [
+            f"{row},{'?' if i % 5 == 0 else k}"
+            for i, (row, k) in enumerate(zip(cells, kinds, strict=True))
+        ]
+    header = "a,b,c,kind\n" if with_output else "a,b,c\n"
+    path.write_text(header + "# a comment between rows\n".join(
+        ["\n".join(cells[: n // 2]) + "\n", "\n".join(cells[n // 2 :]) + "\n"]))  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    from glassnet.tables import TableModel
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(300, 3))
+    rows = "".join(
+        f"{a:.4f},{b:.4f},{c:.4f},{'up' if a + b + c > 0 else 'down'}\n" for a, b, c in X
+    )
+    return TableModel(epochs=30).fit(parse_table("a,b,c,kind\n" + rows))
+
+
+def test_streamed_predict_writes_what_one_piece_writes(tmp_path, small_model):
+    from glassnet.cli.report import filled_text
+    from glassnet.data import Typing
+    from glassnet.data.reading import iter_table
+
+    path = write_rows(tmp_path / "big.csv", 60_000)
+    whole = filled_text(small_model, read_table(path), False)
+    pieces = list(iter_table(path, typing=Typing(), rows=7_000))
+    assert len(pieces) > 3
+    assert [p.lines[0] for p in pieces[:2]] == [2, pieces[0].lines[-1] + 1]
+    assert "".join(filled_text(small_model, piece, False) for piece in pieces) == whole
+    assert "# a comment between rows\n" in whole
+    streamed = small_model.evaluate(iter_table(path, typing=Typing(), rows=7_000))
+    at_once = small_model.evaluate(read_table(path))
+    assert streamed["confusion"] == at_once["confusion"]
+    assert streamed["loss"] == pytest.approx(at_once["loss"], rel=1e-12)
+
+
+def test_streamed_predict_keeps_to_the_memory_of_a_piece(tmp_path, small_model):
+    import tracemalloc
+
+    from glassnet.cli.report import filled_text
+    from glassnet.data import Typing
+    from glassnet.data.reading import iter_table
+
+    def peak(n):
+        path = write_rows(tmp_path / f"rows{n}.csv", n, with_output=False)
+        tracemalloc.start()
+        for piece in iter_table(path, typing=Typing(), rows=4_000):
+            filled_text(small_model, piece, False)
+        found = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return found
+
+    small, large = peak(30_000), peak(120_000)
+    assert large < 1.3 * small  # four times the rows, about the same memory
+    assert large < 60e6

@@ -14,7 +14,7 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from glassnet.errors import ConfigurationError, OutputError
@@ -40,6 +40,19 @@ def _emit(args: argparse.Namespace, text: Text, document: Document) -> None:
             _print(_rendered(args, text, document))
         return
     _print(_rendered(args, text, document))
+
+
+def _emit_pieces(args: argparse.Namespace, pieces: Iterable[str]) -> None:
+    """Write text made piece by piece to ``--output`` (atomically) or stdout, as it comes."""
+    path = getattr(args, "output", None)
+    if path:
+        from glassnet.io.model_files import write_atomically
+
+        write_atomically(path, (piece.encode("utf-8") for piece in pieces))
+        _wrote(args, path)
+        return
+    for piece in pieces:
+        _print(piece)
 
 
 def _rendered(args: argparse.Namespace, text: Text, document: Document) -> str:

@@ -8,6 +8,7 @@ makes to ``outputs``; each returns the exit code 0 (errors are raised and report
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -27,6 +28,7 @@ from glassnet.cli.outputs import (
     _check_distinct,
     _check_writable,
     _emit,
+    _emit_pieces,
     _print,
     _rendered,
     _write_all,
@@ -40,7 +42,7 @@ from glassnet.cli.report import (
     summary,
     summary_lines,
 )
-from glassnet.cli.training import fit_model, read_source
+from glassnet.cli.training import fit_model, read_pieces, read_source
 from glassnet.cli.watching import add_solve_options, finish_solve, solve_recorder
 from glassnet.data.table import Table
 from glassnet.errors import ConfigurationError
@@ -252,18 +254,31 @@ def _predict(args: argparse.Namespace) -> int:
     _check_distinct([("--output", args.output)], inputs)
     _check_writable(args.output)
     model = TableModel.load(args.model)
-    table = _read_for(model, args)
-    _emit(
+    if args.json:  # one document of every row: the table is read whole
+        table = read_source(args.table, args, model.reading_)
+        _check_columns(model, table, args)
+        _emit(
+            args,
+            lambda: filled_text(model, table, args.all),
+            lambda: filled_json(model, table, "predict", args.all),
+        )
+        return 0
+    pieces = read_pieces(args.table, args, model.reading_)
+    first = next(pieces)
+    _check_columns(model, first, args)
+    _emit_pieces(
         args,
-        lambda: filled_text(model, table, args.all),
-        lambda: filled_json(model, table, "predict", args.all),
+        (filled_text(model, piece, args.all) for piece in itertools.chain([first], pieces)),
     )
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     model = TableModel.load(args.model)
-    scores = model.evaluate(_read_for(model, args))
+    pieces = read_pieces(args.table, args, model.reading_)
+    first = next(pieces)
+    _check_columns(model, first, args)
+    scores = model.evaluate(itertools.chain([first], pieces))
     _emit(
         args,
         lambda: scores_text(model, scores),
@@ -272,9 +287,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_for(model: TableModel, args: argparse.Namespace) -> Table:
-    """Read a table as ``model`` reads them, and say which of its columns it passes over."""
-    table = read_source(args.table, args, model.reading_)
+def _check_columns(model: TableModel, table: Table, args: argparse.Namespace) -> None:
+    """Find the model's columns in ``table``; say which of its columns the model passes over."""
     layout = model.locate(table)
     needed = {spec["name"] for spec in model.inputs_}
     for name in args.ignore:
@@ -289,7 +303,6 @@ def _read_for(model: TableModel, args: argparse.Namespace) -> Table:
             f"glassnet: note: the model does not know the column(s) {said}: passed through",
             file=sys.stderr,
         )
-    return table
 
 
 def _info(args: argparse.Namespace) -> int:

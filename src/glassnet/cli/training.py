@@ -13,19 +13,20 @@ import dataclasses
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from glassnet.cli.errors import _network_too_large, _stop_if_interrupted
 from glassnet.cli.options import _settings
 from glassnet.cli.report import quality_lines
-from glassnet.data import DEFAULT_MISSING, Table, parse_table, read_table
+from glassnet.data import DEFAULT_MISSING, Table, Typing, parse_table, read_table
+from glassnet.data.reading import iter_table
 from glassnet.errors import ConvergenceWarning
 from glassnet.nn.history import History
 from glassnet.nn.network import Network
 from glassnet.tables.model import TableModel
 
-__all__ = ["TUTORIAL_TABLE", "Progress", "fit_model", "read_source"]
+__all__ = ["TUTORIAL_TABLE", "Progress", "fit_model", "read_pieces", "read_source"]
 
 #: The tutorial's table with its question (the first row's output corrected to 0).
 TUTORIAL_TABLE = """\
@@ -59,6 +60,20 @@ def read_source(
         table = parse_table(TUTORIAL_TABLE, "<tutorial>", sep, header, missing, decimal)
         return dataclasses.replace(table, header=None)
     return read_table(source, sep, header, missing, decimal)
+
+
+def read_pieces(source: str, args: argparse.Namespace, reading: dict[str, Any]) -> Iterator[Table]:
+    """Read the table ``source`` names in pieces, as ``read_source`` would read it whole.
+
+    A file is read a piece at a time (``glassnet.data.iter_table``), so predicting over it
+    takes the memory of one piece whatever its size; standard input is read whole first.
+    """
+    missing = getattr(args, "missing", None)
+    typing = Typing(
+        missing=tuple(reading.get("missing", DEFAULT_MISSING)) if missing is None else missing,
+        decimal=getattr(args, "decimal", None) or reading.get("decimal"),
+    )
+    return iter_table(source, getattr(args, "sep", None), getattr(args, "header", None), typing)
 
 
 def fit_model(table: Table, args: argparse.Namespace, recorder: Any = None) -> TableModel:

@@ -49,7 +49,7 @@ from glassnet.data.sources import Lines, line_starts
 from glassnet.data.table import Table
 from glassnet.errors import InputNotFoundError, TableFormatError
 
-__all__ = ["BLOCK_BYTES", "SMALL_BYTES", "parse_table", "read_bytes", "read_table"]
+__all__ = ["BLOCK_BYTES", "SMALL_BYTES", "iter_table", "parse_table", "read_bytes", "read_table"]
 
 #: Tables up to this size are read line by line, all at once.
 SMALL_BYTES = 1 << 20
@@ -224,8 +224,8 @@ class _Bytes:
     def read(self, begin: int, end: int) -> bytes:
         return self.data[begin:end]
 
-    def lines(self, starts: np.ndarray[Any, np.dtype[np.int64]]) -> Lines:
-        return Lines(starts, data=self.data)
+    def lines(self, starts: np.ndarray[Any, np.dtype[np.int64]], first: int = 1) -> Lines:
+        return Lines(starts, data=self.data, first=first)
 
 
 class _File:
@@ -245,8 +245,8 @@ class _File:
                 f"{self.path}: cannot read: {error.strerror or error}"
             ) from None
 
-    def lines(self, starts: np.ndarray[Any, np.dtype[np.int64]]) -> Lines:
-        return Lines(starts, path=self.path)
+    def lines(self, starts: np.ndarray[Any, np.dtype[np.int64]], first: int = 1) -> Lines:
+        return Lines(starts, path=self.path, first=first)
 
 
 _Source = _Bytes | _File
@@ -266,8 +266,11 @@ def _read(
     """Read line by line when small, block by block when big (the same table either way)."""
     if block_bytes is None and source.size > SMALL_BYTES:
         block_bytes = BLOCK_BYTES
-    if block_bytes:
-        table = _read_blocks(source, name, sep, header, typing, block_bytes)
+    if block_bytes and typing.decimal != ",":
+        try:
+            table = _read_blocks(source, name, sep, header, typing, block_bytes)
+        except _DecimalCommaError:
+            table = None
         if table is not None:
             return table
     return _read_lines(source.read(0, source.size), name, sep, header, typing)
@@ -402,6 +405,8 @@ class _Head:
     n_columns: int
     numeric: list[bool]
     first_row: int  # the line number of the first row, for messages about widths
+    rows: int  # rows in the head
+    body_bytes: int  # the head's bytes after the header
 
 
 def _read_blocks(
@@ -412,22 +417,94 @@ def _read_blocks(
     None comes back for what the blocks cannot say alone: lone carriage returns as line ends,
     a trailing empty column, a decimal comma; the careful reader then reads the whole text.
     """
-    if typing.decimal == ",":
-        return None
     head = _head(source, name, sep, header, typing)
     if head is None:
         return None
+    groups = list(_groups(source, head, name, typing, size, None))
+    if any(group is None for group in groups):
+        return None
+    return _table(source, head, name, typing, [g for g in groups if g is not None], True)
+
+
+def iter_table(
+    source: str | PathLike[str],
+    sep: str | None = None,
+    header: bool | None = None,
+    typing: Typing | None = None,
+    rows: int = 65536,
+) -> Iterator[Table]:
+    """Read a table in pieces of about ``rows`` rows, each a ``Table`` of its own.
+
+    Every piece has the table's columns, names and separator; its rows keep their line
+    numbers, and its ``source`` holds its own lines (the first piece also the lines above its
+    first row, the header among them), so that writing the pieces one after the other writes
+    the table. Each piece is typed on its own: a column can be labels in one and numbers in
+    another, which is why this serves a model that already knows its columns (``predict``).
+    Memory stays that of one piece, whatever the size of the file.
+
+    Raises
+    ------
+    InputNotFoundError, TableFormatError
+        As ``read_table``.
+    """
+    typing = typing or Typing()
+    name = "<stdin>" if str(source) == "-" else str(source)
+    if str(source) == "-":
+        where: _Source = _Bytes(read_bytes(source))
+    else:
+        where = _File(name, _size(name))
+    if where.size <= SMALL_BYTES or typing.decimal == ",":
+        yield _read(_Bytes(where.read(0, where.size)), name, sep, header, typing, 0)
+        return
+    head = _head(where, name, sep, header, typing)
+    if head is None:  # only the careful reader can read it: all at once
+        yield _read(_Bytes(where.read(0, where.size)), name, sep, header, typing, 0)
+        return
+    row_bytes = max(1, head.body_bytes // max(1, head.rows))  # bytes a row takes, about
+    size = min(BLOCK_BYTES, max(1 << 16, rows * row_bytes))  # blocks of about ``rows`` rows
+    first = True
+    for group in _groups(where, head, name, typing, size, rows):
+        if group is None:
+            raise TableFormatError(
+                "expected lines that end in \\n or \\r\\n, found a lone carriage return",
+                name,
+            )
+        yield _table(where, head, name, typing, [group], first)
+        first = False
+
+
+@dataclass
+class _Group:
+    """Some blocks' rows: each column's sorted cells, the rows' line numbers, and line starts."""
+
+    pieces: list[list[Cells]]
+    lines: np.ndarray[Any, Any]
+    starts: np.ndarray[Any, Any]  # of every line of the blocks, then the end of the last one
+    first: int  # the number of the first line in ``starts``
+
+
+def _groups(
+    source: _Source, head: _Head, name: str, typing: Typing, size: int, rows: int | None
+) -> Iterator[_Group | None]:
+    """The blocks after the header, sorted, gathered into groups of at least ``rows`` rows.
+
+    All of them make one group when ``rows`` is None; a None group means a block that only the
+    careful reader, reading everything, can read (lone carriage returns).
+    """
     absent = missing_words(typing.missing)
-    pieces: list[list[Cells]] = [[] for _ in range(head.n_columns)]
-    row_lines: list[np.ndarray[Any, Any]] = []
     before = source.read(0, head.body)
-    starts: list[np.ndarray[Any, Any]] = [
-        line_starts(before)[:-1] if before[head.bom :] else np.zeros(0, np.int64)
-    ]
-    first_line = len(starts[0]) + 1
+    first_line = 1
+    pending = _Group(
+        [[] for _ in range(head.n_columns)], np.zeros(0, np.int64), np.zeros(0, np.int64), 1
+    )
+    starts = [line_starts(before)[:-1] if before[head.bom :] else np.zeros(0, np.int64)]
+    first_line += len(starts[0])
+    lines: list[np.ndarray[Any, Any]] = []
+    count = 0
     for begin, block in _blocks(source, head.body, size):
         if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
-            return None
+            yield None
+            return
         block_starts = line_starts(block, begin)
         sorted_block = read_block(block, head.sep, head.numeric, typing.missing)
         if sorted_block is not None:
@@ -435,23 +512,56 @@ def _read_blocks(
         else:
             sorted_block, numbers = _careful_block(block, first_line, head, absent, name)
         for j, cells in enumerate(sorted_block):
-            pieces[j].append(cells)
-        row_lines.append(numbers)
+            pending.pieces[j].append(cells)
+        lines.append(numbers)
         starts.append(block_starts[:-1])
         first_line += len(block_starts) - 1
-    starts.append(np.array([source.size], dtype=np.int64))
-    lines = np.concatenate(row_lines) if row_lines else np.zeros(0, dtype=np.int64)
-    if not len(lines):
+        count += len(numbers)
+        if rows is not None and count >= rows:
+            yield _closed(pending, lines, starts, begin + len(block))
+            pending = _Group(
+                [[] for _ in range(head.n_columns)],
+                np.zeros(0, np.int64),
+                np.zeros(0, np.int64),
+                first_line,
+            )
+            lines, starts, count = [], [], 0
+    if lines or rows is None:
+        yield _closed(pending, lines, starts, source.size)
+
+
+def _closed(
+    group: _Group, lines: list[np.ndarray[Any, Any]], starts: list[np.ndarray[Any, Any]], end: int
+) -> _Group:
+    """``group`` with its rows' line numbers and its lines' starts, ending at ``end``."""
+    group.lines = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+    group.starts = np.concatenate([*starts, np.array([end], dtype=np.int64)])
+    return group
+
+
+def _table(
+    source: _Source, head: _Head, name: str, typing: Typing, groups: list[_Group], first: bool
+) -> Table:
+    """The table of some groups of blocks: columns merged and typed, lines to read back."""
+    lines = np.concatenate([group.lines for group in groups])
+    if not len(lines) and first:
         raise TableFormatError(
             "expected data rows after the header, found none", name, head.header_line
         )
-    merged = [merge_cells(column) for column in pieces]
-    if first_evidence(merged, ",") is not None:
-        return None  # a decimal comma: numbers read as plain ones must be read again
-    all_starts = np.concatenate(starts)
-    all_starts[0] = head.bom  # the first line starts after a byte-order mark
-    source_lines = source.lines(all_starts)
-    names = _names(head.header_cells, head.n_columns, name, head.header_line)
+    n_columns = head.n_columns
+    merged = [
+        merge_cells([piece for g in groups for piece in g.pieces[j]]) for j in range(n_columns)
+    ]
+    if typing.decimal is None and first_evidence(merged, ",") is not None:
+        raise _DecimalCommaError
+    starts = np.concatenate(
+        [groups[0].starts[:-1], *[g.starts[:-1] for g in groups[1:]], groups[-1].starts[-1:]]
+    )
+    if first:
+        starts[0] = head.bom  # the first line starts after a byte-order mark
+    source_lines = source.lines(starts, groups[0].first)
+    names = _names(head.header_cells, n_columns, name, head.header_line)
+    absent = missing_words(typing.missing)
 
     def where(j: int) -> Callable[[int], tuple[int, str]]:
         def at(i: int) -> tuple[int, str]:
@@ -466,9 +576,7 @@ def _read_blocks(
         cells = [where(j)(i)[1] for i in range(len(lines))]  # read again, as texts
         return sort_cells(cells, absent, plain=False)
 
-    columns, decimal, assumed = _type_all(
-        head.n_columns, names, sort, where, name, head.sep, typing
-    )
+    columns, decimal, assumed = _type_all(n_columns, names, sort, where, name, head.sep, typing)
     return Table(
         columns,
         lines,
@@ -482,6 +590,10 @@ def _read_blocks(
         notes=tuple(assumed),
         missing_words=typing.missing,
     )
+
+
+class _DecimalCommaError(Exception):
+    """A decimal comma in a big table: every number must be read again as text."""
 
 
 def _head(
@@ -522,7 +634,18 @@ def _head(
         for j in range(n_columns)
     ]
     first_row = body_rows[0][0]
-    return _Head(separator, header_cells, header_line, body, bom, n_columns, numeric, first_row)
+    return _Head(
+        separator,
+        header_cells,
+        header_line,
+        body,
+        bom,
+        n_columns,
+        numeric,
+        first_row,
+        len(body_rows),
+        len(raw) - body,
+    )
 
 
 def _blocks(source: _Source, begin: int, size: int) -> Iterator[tuple[int, bytes]]:

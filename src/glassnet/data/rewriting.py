@@ -122,6 +122,8 @@ def _written(
                 yield text + "\n"
         return
     done = 0
+    while done < len(wanted) and wanted[done] < source.first:
+        done += 1  # a line of an earlier piece of the table (its header)
     for first, block in source.numbered_blocks():
         text = block.decode("utf-8", errors="replace").replace("\r\n", "\n")
         later = first + text.count("\n")

@@ -47,6 +47,9 @@ class Lines(Sequence[str]):
         The file to read lines from again, when it is not.
     texts : sequence of str, optional
         The lines themselves, when they were split already (small tables).
+    first : int, default=1
+        The number of the first line held: a piece of a table holds lines from there on, and
+        is indexed as the whole source would be (``lines[first - 1]`` is its first line).
     """
 
     def __init__(
@@ -55,11 +58,13 @@ class Lines(Sequence[str]):
         data: bytes | None = None,
         path: str | None = None,
         texts: Sequence[str] | None = None,
+        first: int = 1,
     ) -> None:
         self.starts = starts
         self.data = data
         self.path = path
         self.texts = None if texts is None else list(texts)
+        self.first = first
 
     def __len__(self) -> int:
         if self.texts is not None:
@@ -75,11 +80,11 @@ class Lines(Sequence[str]):
 
     def __getitem__(self, index: int | slice) -> str | Sequence[str]:
         if isinstance(index, slice):
-            return [self[k] for k in range(*index.indices(len(self)))]
+            start = self.first - 1
+            return [self[k + start] for k in range(*index.indices(len(self)))]
+        index -= self.first - 1  # lines are numbered as in the whole source
         if self.texts is not None:
             return self.texts[index]
-        if index < 0:
-            index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
         return _line_text(self._bytes(index, index + 1))
@@ -93,7 +98,7 @@ class Lines(Sequence[str]):
 
     def numbered_blocks(self) -> Iterator[tuple[int, bytes]]:
         """Every line's raw bytes, in pieces that end at line breaks: (first line number, bytes)."""
-        number = 1
+        number = self.first
         for block in self.blocks(0, len(self)):
             yield number, block
             number += block.count(b"\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -41,7 +41,7 @@ from glassnet.tables.recipes import (
     settings_for_task,
 )
 from glassnet.tables.schema import BINARY, MULTICLASS, REGRESSION, Request, Schema, decide
-from glassnet.tables.scores import score
+from glassnet.tables.scores import ScoreSums
 from glassnet.tables.training import (
     Callback,
     StartHook,
@@ -363,8 +363,14 @@ class TableModel:
                 filled.append(cells)
         return filled
 
-    def evaluate(self, table: Table) -> dict[str, Any]:
+    def evaluate(self, table: Table | Iterable[Table]) -> dict[str, Any]:
         """Score the model on the rows of ``table`` whose outputs are known.
+
+        Parameters
+        ----------
+        table : Table or iterable of Table
+            A table, or the pieces of one (``glassnet.data.iter_table``): scored piece by
+            piece, with the memory of one piece, to the same figures.
 
         Returns
         -------
@@ -373,11 +379,26 @@ class TableModel:
             columns: predicted, in the order of "classes"); for regression "r2", "mae" and "mse"
             (averaged over output columns) and "per_output".
         """
-        X, Y = self.encode(table, "to score against")
-        P = self.net_.predict(X)  # (n, n_outputs)
-        result: dict[str, Any] = {"rows": int(X.shape[0])}
-        result["loss"] = self.net_.evaluate(X, Y)
-        result.update(score(self.task_, P, Y, self.outputs_, confusion=True))
+        pieces = [table] if isinstance(table, Table) else table
+        sums = ScoreSums(self.task_, self.outputs_)
+        loss, path = 0.0, None
+        for piece in pieces:
+            path = piece.path
+            try:
+                X, Y = self.encode(piece, "to score against")
+            except _NothingKnownError:
+                continue
+            P = self.net_.predict(X)  # (n, n_outputs)
+            weight = 1 if self.net_.loss.reduction == "sum" else X.shape[0]
+            loss += self.net_.evaluate(X, Y) * weight
+            sums.add(P, Y)
+        if sums.rows == 0:
+            raise TableFormatError(
+                "expected rows with known outputs to score against, found only '?'", path
+            )
+        result: dict[str, Any] = {"rows": sums.rows}
+        result["loss"] = loss if self.net_.loss.reduction == "sum" else loss / sums.rows
+        result.update(sums.result())
         if self.task_ != REGRESSION:
             result["classes"] = self._class_names()
         return result
@@ -402,7 +423,7 @@ class TableModel:
         gaps = np.any([table.columns[j].missing for j in layout.outputs], axis=0)
         known = np.flatnonzero(~gaps)
         if known.size == 0:
-            raise TableFormatError(
+            raise _NothingKnownError(
                 f"expected rows with known outputs {purpose}, found only '?'", table.path
             )
         X = encode_inputs(table, known, self.inputs_, layout.inputs)
@@ -493,6 +514,10 @@ class TableModel:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+
+class _NothingKnownError(TableFormatError):
+    """A table (or a piece of one) with no row whose outputs are known."""
 
 
 def _check_recipe(settings: Settings, schema: Schema) -> None:
