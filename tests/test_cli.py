@@ -204,7 +204,8 @@ def test_progress_only_on_a_terminal(monkeypatch, capsys):
     clock = iter(range(0, 100_000))
     monkeypatch.setattr(cli_training.time, "monotonic", lambda: next(clock))
     assert main(["solve", "--epochs", "5"]) == 0
-    assert "\repoch 5: loss " in terminal.getvalue()
+    assert "\repoch 5 of 5: loss " in terminal.getvalue()
+    assert " rows/s, at most " in terminal.getvalue()
     assert terminal.getvalue().endswith("\n")
     quiet = Terminal()
     monkeypatch.setattr(sys, "stderr", quiet)
@@ -213,6 +214,11 @@ def test_progress_only_on_a_terminal(monkeypatch, capsys):
     monkeypatch.undo()
     assert main(["solve", "--epochs", "5"]) == 0
     assert "\repoch" not in capsys.readouterr().err  # stderr is no terminal here
+    monkeypatch.setattr(cli_training.time, "monotonic", lambda: next(clock))
+    assert main(["solve", "--epochs", "5", "--progress"]) == 0
+    assert "\repoch 5 of 5: loss " in capsys.readouterr().err  # asked for: shown anyway
+    assert main(["solve", "--epochs", "5", "--progress", "-q"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_version_and_help(capsys):

@@ -172,6 +172,12 @@ def _add_common(command: argparse.ArgumentParser) -> None:
         command.add_argument(
             "-q", "--quiet", action="store_true", help="no progress or warnings on stderr"
         )
+    if "--progress" not in options:
+        command.add_argument(
+            "--progress",
+            action="store_true",
+            help="show progress on stderr even when it is no terminal (never with --quiet)",
+        )
 
 
 def _common_options() -> argparse.ArgumentParser:

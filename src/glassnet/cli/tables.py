@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -42,7 +42,7 @@ from glassnet.cli.report import (
     summary,
     summary_lines,
 )
-from glassnet.cli.training import fit_model, read_pieces, read_source
+from glassnet.cli.training import Progress, fit_model, read_pieces, read_source
 from glassnet.cli.watching import add_solve_options, finish_solve, solve_recorder
 from glassnet.data.table import Table
 from glassnet.errors import ConfigurationError
@@ -266,10 +266,17 @@ def _predict(args: argparse.Namespace) -> int:
     pieces = read_pieces(args.table, args, model.reading_)
     first = next(pieces)
     _check_columns(model, first, args)
-    _emit_pieces(
-        args,
-        (filled_text(model, piece, args.all) for piece in itertools.chain([first], pieces)),
-    )
+    progress = Progress(args)
+
+    def texts() -> Iterator[str]:
+        done = 0
+        for piece in itertools.chain([first], pieces):
+            yield filled_text(model, piece, args.all)
+            done += piece.n_rows
+            progress.writing(done)
+        progress.close()
+
+    _emit_pieces(args, texts())
     return 0
 
 

@@ -59,7 +59,11 @@ def read_source(
     if source is None:  # the built-in puzzle prints its rows alone, as the tutorial shows them
         table = parse_table(TUTORIAL_TABLE, "<tutorial>", sep, header, missing, decimal)
         return dataclasses.replace(table, header=None)
-    return read_table(source, sep, header, missing, decimal)
+    progress = Progress(args)
+    try:
+        return read_table(source, sep, header, missing, decimal, progress=progress.reading)
+    finally:
+        progress.close()
 
 
 def read_pieces(source: str, args: argparse.Namespace, reading: dict[str, Any]) -> Iterator[Table]:
@@ -130,11 +134,14 @@ def _watchers(
     model: TableModel, progress: Progress, recorder: Any
 ) -> tuple[_EpochCallback, _StartHook | None]:
     """The epoch callback and the start hook of ``fit``: the progress line, and the recorder."""
-    if recorder is None:
-        return progress, None
 
     def start(net: Network, X: Any, Y: Any, X_new: Any) -> None:
-        recorder.start(net, X, Y, X_new, epochs=model.settings_.epochs)
+        progress.training(model.settings_.epochs, len(X))
+        if recorder is not None:
+            recorder.start(net, X, Y, X_new, epochs=model.settings_.epochs)
+
+    if recorder is None:
+        return progress, start
 
     def watched(epoch: int, net: Network, history: History) -> None:
         recorder(epoch, net, history)
@@ -144,24 +151,60 @@ def _watchers(
 
 
 class Progress:
-    """Epoch and loss on stderr, rewritten in place, only when stderr is a terminal."""
+    """Where a long command is, on stderr, rewritten in place: reading, training, writing.
+
+    Shown only when stderr is a terminal (or ``--progress`` asks for it anyway), never with
+    ``--quiet``, and at most five times a second. Training says the epoch out of the most it
+    may run, the losses, the rows learned per second and, at that pace, the time left.
+    """
 
     def __init__(self, args: argparse.Namespace, stream: TextIO | None = None) -> None:
         self.stream = sys.stderr if stream is None else stream
-        self.active = not args.quiet and _isatty(self.stream)
+        forced = bool(getattr(args, "progress", False))
+        self.active = not args.quiet and (forced or _isatty(self.stream))
         self.last = 0.0
         self.shown = False
+        self.started = time.monotonic()
+        self.epochs: int | None = None  # the most training may run, once known
+        self.rows = 0  # rows learned from in an epoch
+
+    def training(self, epochs: int | None, rows: int) -> None:
+        """Training starts: at most ``epochs`` epochs over ``rows`` rows."""
+        self.epochs, self.rows, self.started = epochs, rows, time.monotonic()
 
     def __call__(self, epoch: int, net: Network, history: History) -> None:
-        """Show the epoch's loss, at most five times a second."""
+        """Show the epoch, its losses, the pace and the time left, at most five times a second."""
         now = time.monotonic()
         if not self.active or now - self.last < 0.2:
             return
-        self.last = now
-        line = f"epoch {epoch}: loss {history.loss[-1]:.6g}"
+        line = f"epoch {epoch}" + (f" of {self.epochs}" if self.epochs else "")
+        line += f": loss {history.loss[-1]:.6g}"
         if history.val_loss:
             line += f", validation loss {history.val_loss[-1]:.6g}"
-        self.stream.write("\r" + line.ljust(60))
+        elapsed = max(now - self.started, 1e-9)
+        if self.rows:
+            line += f", {self.rows * epoch / elapsed:,.0f} rows/s"
+        if self.epochs:
+            line += f", at most {_duration(elapsed / epoch * (self.epochs - epoch))} left"
+        self.show(line, now)
+
+    def reading(self, done: int, total: int) -> None:
+        """Show how much of a table is read: ``done`` of ``total`` bytes."""
+        if self.active and total:
+            self.show(f"reading: {100 * done / total:.0f}% of {total / 1e6:,.1f} MB")
+
+    def writing(self, rows: int) -> None:
+        """Show how many rows are written so far."""
+        if self.active:
+            self.show(f"writing: {rows:,} rows")
+
+    def show(self, line: str, now: float | None = None) -> None:
+        """Rewrite the progress line, at most five times a second."""
+        now = time.monotonic() if now is None else now
+        if not self.active or now - self.last < 0.2:
+            return
+        self.last = now
+        self.stream.write("\r" + line.ljust(78))
         self.stream.flush()
         self.shown = True
 
@@ -170,6 +213,16 @@ class Progress:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
+            self.shown = False
+
+
+def _duration(seconds: float) -> str:
+    """A time in words: ``45 s``, ``3 min``, ``2.5 h``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -66,6 +66,7 @@ def read_table(
     missing: Sequence[str] = DEFAULT_MISSING,
     decimal: str | None = None,
     typing: Typing | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Table:
     """Read a table from a file, or from standard input when ``source`` is ``"-"``.
 
@@ -87,6 +88,8 @@ def read_table(
     typing : Typing, optional
         All of the above and formats fixed in advance (a model's); overrides ``missing`` and
         ``decimal``.
+    progress : callable, optional
+        ``progress(done, total)`` after each block of a big table: bytes read, of how many.
 
     Returns
     -------
@@ -101,12 +104,12 @@ def read_table(
     """
     typing = _typing(typing, missing, decimal)
     if str(source) == "-":
-        return _read(_Bytes(read_bytes(source)), "<stdin>", sep, header, typing)
+        return _read(_Bytes(read_bytes(source)), "<stdin>", sep, header, typing, None, progress)
     path = str(source)
     size = _size(path)
     if size <= SMALL_BYTES:
         return _read(_Bytes(read_bytes(path)), path, sep, header, typing)
-    return _read(_File(path, size), path, sep, header, typing)
+    return _read(_File(path, size), path, sep, header, typing, None, progress)
 
 
 def parse_table(
@@ -262,13 +265,14 @@ def _read(
     header: bool | None,
     typing: Typing,
     block_bytes: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Table:
     """Read line by line when small, block by block when big (the same table either way)."""
     if block_bytes is None and source.size > SMALL_BYTES:
         block_bytes = BLOCK_BYTES
     if block_bytes and typing.decimal != ",":
         try:
-            table = _read_blocks(source, name, sep, header, typing, block_bytes)
+            table = _read_blocks(source, name, sep, header, typing, block_bytes, progress)
         except _DecimalCommaError:
             table = None
         if table is not None:
@@ -410,7 +414,13 @@ class _Head:
 
 
 def _read_blocks(
-    source: _Source, name: str, sep: str | None, header: bool | None, typing: Typing, size: int
+    source: _Source,
+    name: str,
+    sep: str | None,
+    header: bool | None,
+    typing: Typing,
+    size: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Table | None:
     """Read a big table block by block, or None when only the careful reader can read it.
 
@@ -420,7 +430,7 @@ def _read_blocks(
     head = _head(source, name, sep, header, typing)
     if head is None:
         return None
-    groups = list(_groups(source, head, name, typing, size, None))
+    groups = list(_groups(source, head, name, typing, size, None, progress))
     if any(group is None for group in groups):
         return None
     return _table(source, head, name, typing, [g for g in groups if g is not None], True)
@@ -484,7 +494,13 @@ class _Group:
 
 
 def _groups(
-    source: _Source, head: _Head, name: str, typing: Typing, size: int, rows: int | None
+    source: _Source,
+    head: _Head,
+    name: str,
+    typing: Typing,
+    size: int,
+    rows: int | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[_Group | None]:
     """The blocks after the header, sorted, gathered into groups of at least ``rows`` rows.
 
@@ -517,6 +533,8 @@ def _groups(
         starts.append(block_starts[:-1])
         first_line += len(block_starts) - 1
         count += len(numbers)
+        if progress is not None:
+            progress(begin + len(block), source.size)
         if rows is not None and count >= rows:
             yield _closed(pending, lines, starts, begin + len(block))
             pending = _Group(
