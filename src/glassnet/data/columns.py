@@ -165,6 +165,8 @@ def merge_cells(pieces: Sequence[Cells]) -> Cells:
     """One column's pieces, in order, as one: their texts numbered in order of first appearance."""
     if len(pieces) == 1:
         return pieces[0]
+    if not pieces:
+        return Cells(np.zeros(0), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int32))
     index: dict[str, int] = {}
     codes = []
     for piece in pieces:

@@ -13,6 +13,7 @@ and column.
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -49,7 +50,16 @@ from glassnet.data.sources import Lines, line_starts
 from glassnet.data.table import Table
 from glassnet.errors import InputNotFoundError, TableFormatError
 
-__all__ = ["BLOCK_BYTES", "SMALL_BYTES", "iter_table", "parse_table", "read_bytes", "read_table"]
+__all__ = [
+    "BLOCK_BYTES",
+    "SMALL_BYTES",
+    "iter_table",
+    "parse_table",
+    "read_bytes",
+    "read_shard",
+    "read_table",
+    "shard_bounds",
+]
 
 #: Tables up to this size are read line by line, all at once.
 SMALL_BYTES = 1 << 20
@@ -483,6 +493,77 @@ def iter_table(
         first = False
 
 
+def shard_bounds(source: str | PathLike[str], shards: int) -> list[tuple[int, int]]:
+    """Split a table file's rows into ``shards`` byte ranges of about equal size.
+
+    Each range starts and ends at the start of a line (the first starts after the header),
+    so that ``read_shard`` of every range reads each row exactly once.
+
+    Raises
+    ------
+    InputNotFoundError, TableFormatError
+        As ``read_table``.
+    """
+    path = str(source)
+    where = _File(path, _size(path))
+    head = _head(where, path, None, None, Typing())
+    body = head.body if head is not None else 0
+    cuts = [body]
+    for k in range(1, shards):
+        guess = body + (where.size - body) * k // shards
+        piece = where.read(guess, min(where.size, guess + (1 << 20)))
+        found = piece.find(b"\n")
+        cuts.append(max(cuts[-1], where.size if found < 0 else guess + found + 1))
+    cuts.append(where.size)
+    return list(itertools.pairwise(cuts))
+
+
+def read_shard(
+    source: str | PathLike[str],
+    start: int,
+    stop: int,
+    sep: str | None = None,
+    header: bool | None = None,
+    typing: Typing | None = None,
+) -> Table:
+    """Read the rows of a table file whose lines start in bytes ``start`` to ``stop``.
+
+    The file's header (from its first lines) names the columns; only the shard's own bytes are
+    read otherwise, so processes reading their shards each read a part of the file. Line
+    numbers in messages are the file's. ``start`` and ``stop`` are line starts, as
+    ``shard_bounds`` gives them.
+
+    Raises
+    ------
+    InputNotFoundError, TableFormatError
+        As ``read_table``; also TableFormatError for a range that does not start a line.
+    """
+    typing = typing or Typing()
+    path = str(source)
+    where = _File(path, _size(path))
+    head = _head(where, path, sep, header, typing)
+    if head is None:
+        raise TableFormatError(
+            "expected a table to read in shards: a header and rows of cells, lines that end in "
+            "a line break, no trailing empty column",
+            path,
+        )
+    start = max(start, head.body)
+    if start > head.body and where.read(start - 1, start) != b"\n":
+        raise TableFormatError(f"expected a shard that starts a line, got byte {start}", path)
+    first_line = 1 + sum(block.count(b"\n") for _, block in _blocks(where, 0, BLOCK_BYTES, start))
+    groups = list(
+        _groups(where, head, path, typing, BLOCK_BYTES, None, None, (start, stop, first_line))
+    )
+    if any(group is None for group in groups):
+        raise TableFormatError(
+            "expected lines that end in \\n or \\r\\n, found a lone carriage return", path
+        )
+    return _table(
+        where, head, path, typing, [g for g in groups if g is not None], start == head.body
+    )
+
+
 @dataclass
 class _Group:
     """Some blocks' rows: each column's sorted cells, the rows' line numbers, and line starts."""
@@ -501,23 +582,29 @@ def _groups(
     size: int,
     rows: int | None,
     progress: Callable[[int, int], None] | None = None,
+    span: tuple[int, int, int] | None = None,
 ) -> Iterator[_Group | None]:
     """The blocks after the header, sorted, gathered into groups of at least ``rows`` rows.
 
     All of them make one group when ``rows`` is None; a None group means a block that only the
-    careful reader, reading everything, can read (lone carriage returns).
+    careful reader, reading everything, can read (lone carriage returns). ``span`` is (first
+    byte, end, number of the first line) of a shard: only its lines are read.
     """
     absent = missing_words(typing.missing)
-    before = source.read(0, head.body)
-    first_line = 1
+    if span is None:
+        before = source.read(0, head.body)
+        starts = [line_starts(before)[:-1] if before[head.bom :] else np.zeros(0, np.int64)]
+        begin_at, end_at, first_line = head.body, source.size, 1 + len(starts[0])
+    else:
+        starts, (begin_at, end_at, first_line) = [], span
     pending = _Group(
         [[] for _ in range(head.n_columns)], np.zeros(0, np.int64), np.zeros(0, np.int64), 1
     )
-    starts = [line_starts(before)[:-1] if before[head.bom :] else np.zeros(0, np.int64)]
-    first_line += len(starts[0])
+    if span is not None:
+        pending.first = first_line
     lines: list[np.ndarray[Any, Any]] = []
     count = 0
-    for begin, block in _blocks(source, head.body, size):
+    for begin, block in _blocks(source, begin_at, size, end_at):
         if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
             yield None
             return
@@ -545,7 +632,7 @@ def _groups(
             )
             lines, starts, count = [], [], 0
     if lines or rows is None:
-        yield _closed(pending, lines, starts, source.size)
+        yield _closed(pending, lines, starts, end_at)
 
 
 def _closed(
@@ -666,16 +753,22 @@ def _head(
     )
 
 
-def _blocks(source: _Source, begin: int, size: int) -> Iterator[tuple[int, bytes]]:
-    """Runs of whole lines from ``begin`` on, each about ``size`` bytes: (offset, bytes)."""
+def _blocks(
+    source: _Source, begin: int, size: int, stop: int | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """Runs of whole lines from ``begin`` to ``stop``, each about ``size`` bytes.
+
+    Yields (offset, bytes); ``stop`` is a line start, or the end of the source.
+    """
+    stop = source.size if stop is None else stop
     position = begin
-    while position < source.size:
-        end = min(source.size, position + size)
+    while position < stop:
+        end = min(stop, position + size)
         block = source.read(position, end)
-        if end < source.size:
+        if end < stop:
             cut = block.rfind(b"\n")
             while cut < 0:  # a line longer than a block: read on to its end
-                more = source.read(end, min(source.size, end + size))
+                more = source.read(end, min(stop, end + size))
                 if not more:
                     break
                 block += more
