@@ -215,7 +215,8 @@ def prices(tmp_path):
 
 
 def test_explain_a_csv_with_label_columns(fruit, capsys):
-    assert main(["explain", str(fruit), "--hidden", "3", "--epochs", "20", "--steps", "1"]) == 0
+    argv = ["explain", str(fruit), "--hidden", "3", "--epochs", "20", "--steps", "1"]
+    assert main([*argv, "--full"]) == 0  # every number: the prediction's five inputs too
     out = capsys.readouterr().out
     flat = " ".join(out.split())
     assert "layer 1 (hidden: 5 inputs -> 3 tanh neurons)" in out  # 4 colours one-hot + weight
