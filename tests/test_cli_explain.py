@@ -369,7 +369,7 @@ def test_plot_network_names_the_columns(fruit, tmp_path):
 def test_plot_each_kind_from_a_label_csv(fruit, tmp_path, kind):
     path = tmp_path / f"{kind}.png"
     args = ["plot", str(fruit), "--kind", kind, "-o", str(path), "--hidden", "3", "--epochs", "30"]
-    assert main([*args, "--inputs", "1", "5"]) == 0
+    assert main([*args, *(["--inputs", "1", "5"] if kind == "boundary" else [])]) == 0
     with Image.open(path) as image:
         assert image.size == (640, 480)
 

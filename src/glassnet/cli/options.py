@@ -273,6 +273,14 @@ def conflicting_options(args: argparse.Namespace) -> str | None:
                 f"--classify makes one output column a classifier, but {chosen} chooses "
                 f"{count} columns"
             )
+    if (
+        getattr(args, "inputs", None) is not None
+        and getattr(args, "kind", "boundary") != "boundary"
+    ):
+        return (
+            f"--inputs chooses the axes of a boundary plot; it does nothing for --kind "
+            f"{args.kind}: add --kind boundary or leave out --inputs"
+        )
     if hasattr(args, "explain") and not args.explain:
         for name in EXPLAIN_ONLY:
             if getattr(args, name, None) is not None:

@@ -19,7 +19,7 @@ import numpy as np
 from glassnet.errors import OutputError
 from glassnet.explain.recorders import frame_epochs
 from glassnet.io.atomic import write_atomically
-from glassnet.plot.boundaries import Units, plot_boundary
+from glassnet.plot.boundaries import Units, choose_inputs, plot_boundary
 from glassnet.plot.diagrams import plot_network
 from glassnet.plot.figures import INSTALL_HINT
 
@@ -92,6 +92,7 @@ def write_animation(
     input_units: Units | None = None,
     output_units: Units | None = None,
     output_names: Sequence[str] | None = None,
+    inputs: tuple[int, int] | None = None,
 ) -> None:
     """Write a GIF with one frame per kept state of ``net``: its diagram beside its answers.
 
@@ -111,6 +112,9 @@ def write_animation(
         Input names, for the diagram and the boundary's axes.
     input_units, output_units, output_names : optional
         Show the boundary in a table's units and name the outputs, as ``plot_boundary`` does.
+    inputs : (int, int), optional
+        The two inputs of the boundary; by default the two that matter most to the trained
+        network (``choose_inputs``), the same in every frame.
 
     Raises
     ------
@@ -121,8 +125,18 @@ def write_animation(
     X = net.check_X(X)
     Y = net.check_y(y, X.shape[0])
     final = net.get_weights()
-    # A fixed layout: constrained layout would measure every frame's text twice, for nothing.
-    figure = Figure(figsize=(11, 4.8), dpi=100)
+    view: dict[str, Any] = {
+        "input_units": input_units,
+        "output_units": output_units,
+        "output_names": output_names,
+    }
+    if net.n_inputs >= 2:  # one pair for every frame: the one that matters to the trained network
+        reason = None
+        if inputs is None:
+            inputs, reason = choose_inputs(net, X, Y, names, whose="the trained network")
+        view.update(inputs=inputs, reason=reason)
+    # Laid out afresh for every frame, so that no legend, label or caption runs off it.
+    figure = Figure(figsize=(11, 4.8), dpi=100, layout="constrained")
     writer = PillowWriter(fps=fps)
     try:
         with tempfile.TemporaryDirectory(prefix="glassnet-") as folder:
@@ -131,19 +145,7 @@ def write_animation(
                 scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
                 for epoch, weights in sorted(kept.items()):
                     loss = losses[epoch - 1] if 0 < epoch <= len(losses) else None
-                    _draw(
-                        figure,
-                        net,
-                        weights,
-                        (X, Y),
-                        (epoch, loss, scale),
-                        names,
-                        {
-                            "input_units": input_units,
-                            "output_units": output_units,
-                            "output_names": output_names,
-                        },
-                    )
+                    _draw(figure, net, weights, (X, Y), (epoch, loss, scale), names, view)
                     writer.grab_frame()
             with open(drawn, "rb") as gif:
                 data = gif.read()
@@ -174,8 +176,7 @@ def _draw(
 ) -> None:
     (X, Y), (epoch, loss, scale) = data, frame
     figure.clear()
-    left = figure.add_axes((0.01, 0.02, 0.44, 0.86))
-    right = figure.add_axes((0.52, 0.1, 0.46, 0.78))
+    left, right = figure.subplots(1, 2)
     net.set_weights(weights)
     plot_network(net, ax=left, scale=scale, names=names, output_names=units["output_names"])
     if net.n_inputs >= 2:
