@@ -1,0 +1,209 @@
+"""A network's weights as matrices: one heat map per layer, for layers too wide to draw as lines.
+
+Past about 8 units in a layer, neurons joined by lines become a mass of crossing lines. Each
+layer's weights are shown instead as a grid: a row per input of the layer and one for its bias,
+a column per unit, blue for positive weights and red for negative, darker for larger, on one
+colour scale centred at 0 for the whole network. The grids sit inside the Axes they are given
+and are placed when the figure is drawn, measured so that every name fits; names that would
+overlap are thinned out, and the grid's title says so. ``diagrams.plot_network`` chooses the form.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from glassnet._types import Array
+
+if TYPE_CHECKING:
+    from glassnet.nn.network import Network
+
+__all__ = ["MAX_DRAWN", "draw_matrices"]
+
+MAX_DRAWN = 8  # units in a layer up to which the network is drawn as neurons and lines
+FONT, TITLE_FONT = 7.0, 8.0  # points: the names beside the grids, the grids' titles
+GAP = 10.0  # points between two grids' areas, names included
+CMAP = "RdBu"  # red for negative, blue for positive: the diagram's colours
+
+
+@dataclass
+class _Grid:
+    """One layer's matrix (rows: its inputs and bias; columns: its units) and its names."""
+
+    values: Array  # (n_in + 1 or n_in, n_out)
+    rows: list[str]
+    columns: list[str]
+    title: str
+
+
+def draw_matrices(ax: Any, net: Network, names: list[list[str]], scale: float | None = None) -> Any:
+    """Draw each layer of ``net`` as a heat map inside ``ax``; return ``ax``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        The room to draw in; its own axis is hidden and its title explains the grids.
+    net : Network
+    names : list of list of str
+        The unit names, inputs first and outputs last (a table's columns and classes, say).
+    scale : float, optional
+        The weight size drawn darkest, both signs (default: the largest weight or bias), so that
+        the frames of an animation compare.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    grids = [_grid(net, k, names) for k in range(len(net.layers))]
+    largest = scale or max(float(np.abs(g.values).max()) for g in grids) or 1.0
+    place = _Placement(ax, grids)
+    image = None
+    for slot, grid in enumerate(grids):
+        inner = ax.inset_axes((0, 0, 1, 1))
+        inner.set_axes_locator(place.locator(slot))
+        image = inner.imshow(
+            grid.values,
+            cmap=CMAP,
+            vmin=-largest,
+            vmax=largest,
+            aspect="auto",
+            interpolation="nearest",
+        )
+        _name_cells(inner, grid, place.steps[slot])
+    bar = ax.inset_axes((0, 0, 1, 1))
+    bar.set_axes_locator(place.locator(len(grids)))
+    colorbar = ax.get_figure().colorbar(image, cax=bar)
+    colorbar.set_label("weight", fontsize=TITLE_FONT)
+    bar.tick_params(labelsize=FONT)
+    ax.axis("off")
+    # A title wider than its Axes is not made room for by the layout: wrap it to the Axes.
+    width = ax.get_position().width * ax.get_figure().get_figwidth() * 72  # points
+    explained = textwrap.fill(
+        "rows: a layer's inputs and bias; columns: its units; blue positive, red negative",
+        max(20, int(width / (0.55 * 10))),
+    )
+    ax.set_title(f"The network's weights, layer by layer\n{explained}", fontsize=10)
+    return ax
+
+
+def _grid(net: Network, k: int, names: list[list[str]]) -> _Grid:
+    """Layer ``k``'s weights with its bias as the last row, and the names of rows and columns."""
+    layer = net.layers[k]
+    values, rows = layer.weights, list(names[k])
+    if layer.bias is not None:
+        values = np.vstack([values, layer.bias[None, :]])  # (n_in + 1, n_out)
+        rows.append("bias")
+    title = f"layer {k + 1}: {layer.n_in} -> {layer.n_out} {layer.activation.name}"
+    return _Grid(values, rows, list(names[k + 1]), title)
+
+
+def _name_cells(ax: Any, grid: _Grid, steps: tuple[int, int]) -> None:
+    """Name the rows and columns (every ``steps``-th when they would overlap); title the grid."""
+    row_step, column_step = steps
+    n_rows, n_columns = grid.values.shape
+    rows = list(range(0, n_rows, row_step))
+    if n_rows - 1 not in rows and row_step > 1:  # the bias row is always named
+        rows.append(n_rows - 1)
+    columns = list(range(0, n_columns, column_step))
+    ax.set_yticks(rows, labels=[grid.rows[r] for r in rows])
+    ax.set_xticks(columns, labels=[grid.columns[c] for c in columns], rotation=90)
+    ax.tick_params(labelsize=FONT, length=2, pad=2)
+    if grid.rows[-1] == "bias":
+        ax.axhline(n_rows - 1.5, color="white", linewidth=1.5)
+    thinned = row_step > 1 or column_step > 1
+    ax.set_title(grid.title + ("\n(some names left out)" if thinned else ""), fontsize=TITLE_FONT)
+
+
+class _Placement:
+    """Where each grid and the colour bar go inside the container Axes, in display pixels.
+
+    Worked out when the figure is drawn (each inner Axes' locator asks), from the container's
+    box at that moment and the measured size of every name, so that the names of one grid
+    never run into the next one or out of the container.
+    """
+
+    def __init__(self, container: Any, grids: list[_Grid]) -> None:
+        self.container = container
+        self.grids = grids
+        self.steps = [self._steps(grid) for grid in grids]
+
+    def locator(self, slot: int) -> Callable[[Any, Any], Any]:
+        """The axes locator of grid ``slot`` (``len(grids)``: the colour bar)."""
+
+        def locate(ax: Any, renderer: Any) -> Any:
+            from matplotlib.transforms import Bbox
+
+            x, y, width, height = self._boxes(renderer)[slot]
+            figure = self.container.get_figure()
+            box = Bbox.from_bounds(x, y, max(width, 1.0), max(height, 1.0))
+            return box.transformed(figure.transSubfigure.inverted())
+
+        return locate
+
+    def _steps(self, grid: _Grid) -> tuple[int, int]:
+        """Name every k-th row and column so that names one font high never overlap."""
+        box = self.container.get_position()
+        figure = self.container.get_figure()
+        height_pt = box.height * figure.get_figheight() * 72 * 0.7
+        width_pt = box.width * figure.get_figwidth() * 72 * 0.7
+        share = grid.values.shape[1] / sum(g.values.shape[1] for g in self.grids)
+        grid_pt = max(width_pt * share, 0.62 * TITLE_FONT * len(grid.title))  # as in _widths
+        rows = math.ceil(grid.values.shape[0] * FONT * 1.2 / max(height_pt, 1.0))
+        columns = math.ceil(grid.values.shape[1] * FONT * 1.2 / max(grid_pt, 1.0))
+        return max(rows, 1), max(columns, 1)
+
+    def _boxes(self, renderer: Any) -> list[tuple[float, float, float, float]]:
+        """Each grid's box and the colour bar's, as (x, y, width, height) in display pixels."""
+        x0, y0, width, height = self.container.bbox.bounds
+        pixels = self.container.get_figure().dpi / 72  # per point
+        measure = _measurer(renderer, pixels)
+        lefts, bottoms, titles = [], [], []
+        for grid, (row_step, column_step) in zip(self.grids, self.steps, strict=True):
+            lefts.append(max(measure(name, FONT)[0] for name in grid.rows[::row_step]))
+            bottoms.append(max(measure(name, FONT)[0] for name in grid.columns[::column_step]))
+            lines = 2 if row_step > 1 or column_step > 1 else 1
+            titles.append((measure(grid.title, TITLE_FONT), lines))
+        ticks = 4 * pixels  # a tick and its pad
+        bar_width = 10 * pixels
+        bar_room = GAP * pixels + bar_width + ticks + measure("-0.00", FONT)[0] + 4 * pixels
+        bar_room += measure("weight", TITLE_FONT)[1]
+        title_height = max(h * lines for (_, h), lines in titles) + 4 * pixels
+        bottom = max(bottoms) + ticks
+        free = width - sum(lefts) - ticks * len(lefts) - GAP * pixels * (len(lefts) - 1)
+        free -= bar_room
+        widths = self._widths(max(free, 1.0), [w for (w, _), _ in titles])
+        inner_height = max(height - title_height - bottom, 1.0)
+        boxes, x = [], x0
+        for left, grid_width in zip(lefts, widths, strict=True):
+            x += left + ticks
+            boxes.append((x, y0 + bottom, grid_width, inner_height))
+            x += grid_width + GAP * pixels
+        boxes.append((x0 + width - bar_room + GAP * pixels, y0 + bottom, bar_width, inner_height))
+        return boxes
+
+    def _widths(self, free: float, titles: Sequence[float]) -> list[float]:
+        """Share ``free`` pixels by the grids' columns, each at least as wide as its title."""
+        columns = np.array([g.values.shape[1] for g in self.grids], dtype=float)
+        least = np.minimum(np.array(titles), free / len(self.grids))
+        widths = np.maximum(free * columns / columns.sum(), least)
+        return list(widths * min(1.0, free / widths.sum()))
+
+
+def _measurer(renderer: Any, pixels: float) -> Callable[[str, float], tuple[float, float]]:
+    """Width and height in pixels of a text at a font size: measured, or estimated unrendered."""
+    if renderer is None:
+        return lambda text, size: (0.62 * size * len(text) * pixels, 1.2 * size * pixels)
+    from matplotlib.font_manager import FontProperties
+
+    def measure(text: str, size: float) -> tuple[float, float]:
+        width, height, _ = renderer.get_text_width_height_descent(
+            text, FontProperties(size=size), ismath=False
+        )
+        return float(width), float(height)
+
+    return measure
