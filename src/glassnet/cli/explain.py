@@ -50,7 +50,7 @@ def _add_explain(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "narrate training with every number",
         "Train on a table as solve does and explain, in plain sentences, the numbers of the "
         "first iterations: weighted sums, outputs, errors, slopes, adjustments and new weights, "
-        "in at most about --lines lines. The numbers are the network's own: inputs after the "
+        "in at most --lines lines. The numbers are the network's own: inputs after the "
         "model's scaling and one-hot encoding, which the story describes.",
         parents,
         EXAMPLES,
@@ -63,7 +63,7 @@ def _add_explain(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     explain.add_argument(
         "--json",
         action="store_true",
-        help="print the whole trace as JSON data: every number, whatever --lines says",
+        help="print the whole trace as JSON data: every number (so no --lines or --full)",
     )
     explain.set_defaults(run=_explain)
 

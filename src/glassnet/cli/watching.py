@@ -143,9 +143,9 @@ def add_story_options(parser: argparse.ArgumentParser, defaults: bool = True) ->
         "--lines",
         type=_positive_int,
         metavar="N",
-        help=f"tell the story in at most about N lines (default {DEFAULT_LINES}): the widest "
-        "detail that fits; what is left out (examples, units, weights) is summed up with its "
-        "largest number",
+        help=f"tell the story in at most N lines (default {DEFAULT_LINES}), at the widest detail "
+        "that fits; what is left out (examples, units, weights) is summed up with its largest "
+        "number. A network too big for N lines even at the least detail takes more, and says so",
     )
     parser.add_argument(
         "--full",

@@ -62,8 +62,9 @@ def narrate(
     if lines is None:
         return _tell(story, digits, max_examples, Detail())
     for level, detail in enumerate(LADDER):
+        room = lines if level == 0 else lines - 3  # a shortened story ends with three more
         try:
-            text = _tell(story, digits, max_examples, detail, lines)
+            text = _tell(story, digits, max_examples, detail, room)
         except StoryLengthError:
             continue
         return text if level == 0 else text + _shortened(text, lines)
@@ -78,11 +79,7 @@ def _tell(
     detail: Detail,
     limit: int | None = None,
 ) -> str:
-    """The story at one level of detail; StoryLengthError as soon as it passes ``limit`` lines.
-
-    Three lines of the limit are kept for the closing words of a shortened story.
-    """
-    limit = None if limit is None else limit - 3
+    """The story at one level of detail; StoryLengthError as soon as it passes ``limit`` lines."""
     narrator = Narrator(story, digits, max_examples, detail, limit)
     _intro(narrator)
     for step in story.steps:

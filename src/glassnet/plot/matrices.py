@@ -61,6 +61,14 @@ def draw_matrices(ax: Any, net: Network, names: list[list[str]], scale: float | 
     """
     grids = [_grid(net, k, names) for k in range(len(net.layers))]
     largest = scale or max(float(np.abs(g.values).max()) for g in grids) or 1.0
+    ax.axis("off")
+    # A title wider than its Axes is not made room for by the layout: wrap it to the Axes.
+    width = ax.get_position().width * ax.get_figure().get_figwidth() * 72  # points
+    explained = textwrap.fill(
+        "rows: a layer's inputs and bias; columns: its units; blue positive, red negative",
+        max(20, int(width / (0.55 * 10))),
+    )
+    ax.set_title(f"The network's weights, layer by layer\n{explained}", fontsize=10)
     place = _Placement(ax, grids)
     image = None
     for slot, grid in enumerate(grids):
@@ -80,14 +88,6 @@ def draw_matrices(ax: Any, net: Network, names: list[list[str]], scale: float | 
     colorbar = ax.get_figure().colorbar(image, cax=bar)
     colorbar.set_label("weight", fontsize=TITLE_FONT)
     bar.tick_params(labelsize=FONT)
-    ax.axis("off")
-    # A title wider than its Axes is not made room for by the layout: wrap it to the Axes.
-    width = ax.get_position().width * ax.get_figure().get_figwidth() * 72  # points
-    explained = textwrap.fill(
-        "rows: a layer's inputs and bias; columns: its units; blue positive, red negative",
-        max(20, int(width / (0.55 * 10))),
-    )
-    ax.set_title(f"The network's weights, layer by layer\n{explained}", fontsize=10)
     return ax
 
 
@@ -107,8 +107,8 @@ def _name_cells(ax: Any, grid: _Grid, steps: tuple[int, int]) -> None:
     row_step, column_step = steps
     n_rows, n_columns = grid.values.shape
     rows = list(range(0, n_rows, row_step))
-    if n_rows - 1 not in rows and row_step > 1:  # the bias row is always named
-        rows.append(n_rows - 1)
+    if n_rows - 1 not in rows:  # the last row (the bias) is always named, with room around it
+        rows = [r for r in rows if n_rows - 1 - r >= row_step] + [n_rows - 1]
     columns = list(range(0, n_columns, column_step))
     ax.set_yticks(rows, labels=[grid.rows[r] for r in rows])
     ax.set_xticks(columns, labels=[grid.columns[c] for c in columns], rotation=90)
@@ -130,7 +130,8 @@ class _Placement:
     def __init__(self, container: Any, grids: list[_Grid]) -> None:
         self.container = container
         self.grids = grids
-        self.steps = [self._steps(grid) for grid in grids]
+        self.steps = [(1, 1)] * len(grids)
+        self.steps = self._thinned()
 
     def locator(self, slot: int) -> Callable[[Any, Any], Any]:
         """The axes locator of grid ``slot`` (``len(grids)``: the colour bar)."""
@@ -145,17 +146,26 @@ class _Placement:
 
         return locate
 
-    def _steps(self, grid: _Grid) -> tuple[int, int]:
-        """Name every k-th row and column so that names one font high never overlap."""
-        box = self.container.get_position()
-        figure = self.container.get_figure()
-        height_pt = box.height * figure.get_figheight() * 72 * 0.7
-        width_pt = box.width * figure.get_figwidth() * 72 * 0.7
-        share = grid.values.shape[1] / sum(g.values.shape[1] for g in self.grids)
-        grid_pt = max(width_pt * share, 0.62 * TITLE_FONT * len(grid.title))  # as in _widths
-        rows = math.ceil(grid.values.shape[0] * FONT * 1.2 / max(height_pt, 1.0))
-        columns = math.ceil(grid.values.shape[1] * FONT * 1.2 / max(grid_pt, 1.0))
-        return max(rows, 1), max(columns, 1)
+    def _thinned(self) -> list[tuple[int, int]]:
+        """Name every k-th row and column of each grid, so that names one font high never overlap.
+
+        Judged from the room the grids would have with every name (estimated, before any
+        layout), less a margin for what the layout takes away.
+        """
+        pixels = self.container.get_figure().dpi / 72
+        title = self.container.title.get_text().count("\n") + 1  # lines, above the container
+        steps = []
+        for grid, box in zip(self.grids, self._boxes(None), strict=False):
+            height, width = 0.85 * (box[3] - title * 10 * 1.25 * pixels), 0.85 * box[2]
+            pitch = FONT * 1.25 * pixels  # the height of a name, with some air
+            rows, columns = grid.values.shape
+            steps.append(
+                (
+                    max(1, math.ceil(rows * pitch / height)),
+                    max(1, math.ceil(columns * pitch / width)),
+                )
+            )
+        return steps
 
     def _boxes(self, renderer: Any) -> list[tuple[float, float, float, float]]:
         """Each grid's box and the colour bar's, as (x, y, width, height) in display pixels."""
