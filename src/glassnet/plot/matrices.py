@@ -73,7 +73,7 @@ def draw_matrices(ax: Any, net: Network, names: list[list[str]], scale: float | 
     image = None
     for slot, grid in enumerate(grids):
         inner = ax.inset_axes((0, 0, 1, 1))
-        inner.set_axes_locator(place.locator(slot))
+        inner.set_axes_locator(place.locator(slot, inner))
         image = inner.imshow(
             grid.values,
             cmap=CMAP,
@@ -82,7 +82,9 @@ def draw_matrices(ax: Any, net: Network, names: list[list[str]], scale: float | 
             aspect="auto",
             interpolation="nearest",
         )
-        _name_cells(inner, grid, place.steps[slot])
+        if grid.rows[-1] == "bias":
+            inner.axhline(grid.values.shape[0] - 1.5, color="white", linewidth=1.5)
+        _name_cells(inner, grid, (1, 1))  # until drawn, when the room is known
     bar = ax.inset_axes((0, 0, 1, 1))
     bar.set_axes_locator(place.locator(len(grids)))
     colorbar = ax.get_figure().colorbar(image, cax=bar)
@@ -113,80 +115,87 @@ def _name_cells(ax: Any, grid: _Grid, steps: tuple[int, int]) -> None:
     ax.set_yticks(rows, labels=[grid.rows[r] for r in rows])
     ax.set_xticks(columns, labels=[grid.columns[c] for c in columns], rotation=90)
     ax.tick_params(labelsize=FONT, length=2, pad=2)
-    if grid.rows[-1] == "bias":
-        ax.axhline(n_rows - 1.5, color="white", linewidth=1.5)
     thinned = row_step > 1 or column_step > 1
     ax.set_title(grid.title + ("\n(some names left out)" if thinned else ""), fontsize=TITLE_FONT)
 
 
 class _Placement:
-    """Where each grid and the colour bar go inside the container Axes, in display pixels.
+    """Where each grid and the colour bar go inside the container Axes, and which names fit.
 
-    Worked out when the figure is drawn (each inner Axes' locator asks), from the container's
-    box at that moment and the measured size of every name, so that the names of one grid
-    never run into the next one or out of the container.
+    Worked out whenever the figure is drawn or laid out (each inner Axes' locator asks), from
+    the container's box at that moment and the measured size of every name: the grids' names
+    never run into the next grid or out of the container, and a grid too small for all of its
+    names gets every k-th one.
     """
 
     def __init__(self, container: Any, grids: list[_Grid]) -> None:
         self.container = container
         self.grids = grids
-        self.steps = [(1, 1)] * len(grids)
-        self.steps = self._thinned()
 
-    def locator(self, slot: int) -> Callable[[Any, Any], Any]:
-        """The axes locator of grid ``slot`` (``len(grids)``: the colour bar)."""
+    def locator(self, slot: int, inner: Any = None) -> Callable[[Any, Any], Any]:
+        """The axes locator of grid ``slot``, drawn on ``inner`` (``len(grids)``: the colour bar).
 
-        def locate(ax: Any, renderer: Any) -> Any:
+        matplotlib may pass a locator another Axes than its own (the container, when placing
+        its title), so the grid's Axes is the one given here.
+        """
+
+        def locate(_: Any, renderer: Any) -> Any:
             from matplotlib.transforms import Bbox
 
-            x, y, width, height = self._boxes(renderer)[slot]
+            boxes, steps = self._layout(renderer)
+            if inner is not None:
+                _name_cells(inner, self.grids[slot], steps[slot])
+            x, y, width, height = boxes[slot]
             figure = self.container.get_figure()
             box = Bbox.from_bounds(x, y, max(width, 1.0), max(height, 1.0))
             return box.transformed(figure.transSubfigure.inverted())
 
         return locate
 
-    def _thinned(self) -> list[tuple[int, int]]:
-        """Name every k-th row and column of each grid, so that names one font high never overlap.
+    def _layout(
+        self, renderer: Any
+    ) -> tuple[list[tuple[float, float, float, float]], list[tuple[int, int]]]:
+        """The boxes, and every how many rows and columns a name is written (1: all of them).
 
-        Judged from the room the grids would have with every name (estimated, before any
-        layout), less a margin for what the layout takes away.
+        The boxes leave room for every name, so thinning them out can only leave more room;
+        a second pass makes room for the "(some names left out)" line when a grid needs it.
         """
         pixels = self.container.get_figure().dpi / 72
-        title = self.container.title.get_text().count("\n") + 1  # lines, above the container
-        steps = []
-        for grid, box in zip(self.grids, self._boxes(None), strict=False):
-            height, width = 0.85 * (box[3] - title * 10 * 1.25 * pixels), 0.85 * box[2]
-            pitch = FONT * 1.25 * pixels  # the height of a name, with some air
-            rows, columns = grid.values.shape
-            steps.append(
+        pitch = FONT * 1.1 * pixels  # the height of a name, with a little air
+        thinned = False
+        while True:
+            boxes = self._boxes(renderer, 2 if thinned else 1)
+            steps = [
                 (
-                    max(1, math.ceil(rows * pitch / height)),
-                    max(1, math.ceil(columns * pitch / width)),
+                    max(1, math.ceil(grid.values.shape[0] * pitch / max(box[3], 1.0))),
+                    max(1, math.ceil(grid.values.shape[1] * pitch / max(box[2], 1.0))),
                 )
-            )
-        return steps
+                for grid, box in zip(self.grids, boxes, strict=False)
+            ]
+            if thinned or all(step == (1, 1) for step in steps):
+                return boxes, steps
+            thinned = True
 
-    def _boxes(self, renderer: Any) -> list[tuple[float, float, float, float]]:
-        """Each grid's box and the colour bar's, as (x, y, width, height) in display pixels."""
+    def _boxes(self, renderer: Any, lines: int) -> list[tuple[float, float, float, float]]:
+        """Each grid's box and the colour bar's, as (x, y, width, height) in display pixels.
+
+        Every name is given room; the grids' titles take ``lines`` lines.
+        """
         x0, y0, width, height = self.container.bbox.bounds
         pixels = self.container.get_figure().dpi / 72  # per point
         measure = _measurer(renderer, pixels)
-        lefts, bottoms, titles = [], [], []
-        for grid, (row_step, column_step) in zip(self.grids, self.steps, strict=True):
-            lefts.append(max(measure(name, FONT)[0] for name in grid.rows[::row_step]))
-            bottoms.append(max(measure(name, FONT)[0] for name in grid.columns[::column_step]))
-            lines = 2 if row_step > 1 or column_step > 1 else 1
-            titles.append((measure(grid.title, TITLE_FONT), lines))
+        lefts = [max(measure(name, FONT)[0] for name in grid.rows) for grid in self.grids]
+        bottoms = [max(measure(name, FONT)[0] for name in grid.columns) for grid in self.grids]
+        titles = [measure(grid.title, TITLE_FONT) for grid in self.grids]
         ticks = 4 * pixels  # a tick and its pad
         bar_width = 10 * pixels
         bar_room = GAP * pixels + bar_width + ticks + measure("-0.00", FONT)[0] + 4 * pixels
         bar_room += measure("weight", TITLE_FONT)[1]
-        title_height = max(h * lines for (_, h), lines in titles) + 4 * pixels
+        title_height = max(h for _, h in titles) * lines + 4 * pixels
         bottom = max(bottoms) + ticks
         free = width - sum(lefts) - ticks * len(lefts) - GAP * pixels * (len(lefts) - 1)
         free -= bar_room
-        widths = self._widths(max(free, 1.0), [w for (w, _), _ in titles])
+        widths = self._widths(max(free, 1.0), [w for w, _ in titles])
         inner_height = max(height - title_height - bottom, 1.0)
         boxes, x = [], x0
         for left, grid_width in zip(lefts, widths, strict=True):
