@@ -122,6 +122,7 @@ def plot_boundary(
     output_units: Units | None = None,
     output_names: Sequence[str] | None = None,
     reason: str | None = None,
+    cax: Any = None,
 ) -> Any:
     """Shade what the network answers over the input plane, with the training points on top.
 
@@ -156,6 +157,8 @@ def plot_boundary(
         The classes of softmax outputs (for the legend), else the outputs' names.
     reason : str, optional
         How ``inputs`` were chosen, written on the plot (``choose_inputs`` gives it).
+    cax : matplotlib Axes, optional
+        Where the colour bar of one output goes (default: room taken from ``ax``).
 
     Returns
     -------
@@ -183,7 +186,7 @@ def plot_boundary(
     out = net.predict(rows) * out_scale + out_mean  # (r², n_outputs)
     Y = None if y is None else net.check_y(y, X.shape[0]) * out_scale + out_mean
     points = X[:, [i, j]] * in_scale[[i, j]] + in_mean[[i, j]]  # (n, 2)
-    _draw_answers(ax, net, (shown_xs, shown_ys), out, (points, Y), output_names)
+    _draw_answers(ax, net, (shown_xs, shown_ys), out, (points, Y), output_names, cax)
     ax.set_ylabel(names[j])
     ax.set_title("What the network answers")
     shown_base = [base[k] * in_scale[k] + in_mean[k] for k in range(net.n_inputs)]
@@ -216,6 +219,7 @@ def _draw_answers(
     out: Array,
     data: tuple[Array, Array | None],
     output_names: Sequence[str] | None,
+    cax: Any = None,
 ) -> None:
     """Shade the answers ``out`` (r², n_outputs) over ``grid``: classes or one output's scale."""
     (xs, ys), (points, Y) = grid, data
@@ -234,7 +238,7 @@ def _draw_answers(
         )
     if net.n_outputs > 1:
         label += " (the first output)"
-    _draw_shade(ax, xs, ys, out[:, 0].reshape(shape), points, Y, activation, label)
+    _draw_shade(ax, (xs, ys), out[:, 0].reshape(shape), (points, Y), (activation, label), cax)
 
 
 #: The held inputs named under a boundary plot; the rest are counted.
@@ -269,15 +273,18 @@ _TARGET_STYLE = {"edgecolors": "black", "s": 90, "zorder": 3}  # points coloured
 
 def _draw_shade(
     ax: Any,
-    xs: Array,
-    ys: Array,
+    grid: tuple[Array, Array],
     Z: Array,
-    points: Array,
-    Y: Array | None,
-    activation: str,
-    label: str,
+    data: tuple[Array, Array | None],
+    output: tuple[str, str],
+    cax: Any = None,
 ) -> None:
-    """One output: a colour scale shared by the shade and the points, 0.5 line for sigmoids."""
+    """One output: a colour scale shared by the shade and the points, 0.5 line for sigmoids.
+
+    ``output`` is the output's activation and its name on the colour bar, drawn in ``cax``
+    (default: room taken from ``ax``).
+    """
+    (xs, ys), (points, Y), (activation, label) = grid, data, output
     sigmoid = activation == "sigmoid"
     if sigmoid:
         levels = np.linspace(0, 1, 22)  # 0.5 mid-band: flat 0.5 is one colour
@@ -290,7 +297,7 @@ def _draw_shade(
     from matplotlib.ticker import MaxNLocator
 
     ticks = np.linspace(0, 1, 5) if sigmoid else MaxNLocator(6)
-    ax.figure.colorbar(shade, ax=ax, label=label, ticks=ticks)
+    ax.figure.colorbar(shade, ax=None if cax is not None else ax, cax=cax, label=label, ticks=ticks)
     # A line only where the answer really changes side, not across a flat 0.5 ± rounding.
     if sigmoid and Z.min() < 0.5 < Z.max() and np.ptp(Z) > 0.01:
         ax.contour(xs, ys, Z, levels=[0.5], colors="black")
