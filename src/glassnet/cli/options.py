@@ -11,7 +11,7 @@ import argparse
 import math
 from typing import Any
 
-from glassnet.data.table import parse_table
+from glassnet.data import DEFAULT_MISSING, parse_table
 from glassnet.errors import TableFormatError
 
 DEFAULTS_RULE = """\
@@ -123,6 +123,18 @@ def _names(text: str) -> list[str]:
     return names
 
 
+def _words(text: str) -> tuple[str, ...]:
+    """Comma-separated words; an empty text is no word."""
+    return tuple(word.strip() for word in text.split(",") if word.strip())
+
+
+def _column(text: str) -> str:
+    name = text.strip()
+    if not name:
+        raise argparse.ArgumentTypeError("expected a column name or number, such as id or 1")
+    return name
+
+
 # -- option groups --------------------------------------------------------------------------------
 
 
@@ -180,6 +192,27 @@ def _table_options() -> argparse.ArgumentParser:
         default=None,
         help="the first line names the columns (default: detected)",
     )
+    group.add_argument(
+        "--missing",
+        type=_words,
+        metavar="WORDS",
+        help="words that mark a missing cell besides '?' and an empty cell, any case "
+        f"(default: {','.join(DEFAULT_MISSING)}; '' for none)",
+    )
+    group.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        help="the decimal mark (default: ',' when a cell can only be a decimal comma, such as "
+        "1,5; a model's own when predicting)",
+    )
+    group.add_argument(
+        "--ignore",
+        type=_column,
+        action="append",
+        default=[],
+        metavar="NAME|NUMBER",
+        help="leave this column out of the network (repeatable); it passes through unchanged",
+    )
     return table
 
 
@@ -205,6 +238,12 @@ def _training_options() -> argparse.ArgumentParser:
     group = training.add_argument_group("training (defaults: see the rule below)")
     group.add_argument(
         "--preset", choices=("auto", "tutorial", "standard"), default="auto", help="recipe"
+    )
+    group.add_argument(
+        "--no-impute",
+        dest="impute",
+        action="store_false",
+        help="refuse missing input cells instead of filling them from the other rows",
     )
     _add_network_options(group)
     _add_schedule_options(group)
@@ -235,6 +274,12 @@ def _add_schedule_options(group: Any) -> None:
     )
     group.add_argument(
         "--batch-size", type=_batch, metavar="N", help="rows per step, or 'full' (one step)"
+    )
+    group.add_argument(
+        "--shuffle",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="reorder the rows every epoch (default: with mini-batches)",
     )
     group.add_argument("--l2", type=_nonnegative, help="weight decay (L2 penalty)")
     group.add_argument("--seed", type=_seed, help=f"random seed, 0 to {SEED_LIMIT - 1} (default 1)")
@@ -301,22 +346,19 @@ def _story_length_conflict(args: argparse.Namespace) -> str | None:
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    batch = args.batch_size
     settings = {
         "hidden": args.hidden,
         "activation": args.activation,
         "epochs": args.epochs,
         "lr": args.lr,
         "optimizer": args.optimizer,
-        "batch_size": None if batch == 0 else batch,
+        "batch_size": args.batch_size,  # 0: "full", one step on every row
+        "shuffle": args.shuffle,
         "l2": args.l2,
         "seed": args.seed,
         "validation": args.validation,
         "patience": args.patience,
     }
-    if batch == 0:  # "full" must override a preset's mini-batches, so None cannot say it
+    if args.batch_size == 0 and args.shuffle is None:  # one batch of every row: nothing to shuffle
         settings["shuffle"] = False
-    settings = {key: value for key, value in settings.items() if value is not None}
-    if batch == 0:
-        settings["batch_size"] = None
-    return settings
+    return {key: value for key, value in settings.items() if value is not None}

@@ -114,7 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug, quiet = bool(getattr(args, "debug", False)), bool(getattr(args, "quiet", False))
     try:
         with _warnings_reported(quiet):
-            return int(args.run(args))
+            code = int(args.run(args))
+        for line in getattr(args, "said_after", []):  # what training assumed, and how well
+            print(line, file=sys.stderr)
+        return code
     except (Exception, KeyboardInterrupt) as error:  # one line and an exit code: see cli_errors
         return _report(error, debug)
 

@@ -18,12 +18,12 @@ from typing import Any, TextIO
 
 from glassnet.cli.errors import _network_too_large, _stop_if_interrupted
 from glassnet.cli.options import _settings
-from glassnet.data.table import Table, parse_table, read_table
+from glassnet.cli.report import quality_lines
+from glassnet.data import DEFAULT_MISSING, Table, parse_table, read_table
 from glassnet.errors import ConvergenceWarning
 from glassnet.nn.history import History
 from glassnet.nn.network import Network
 from glassnet.tables.model import TableModel
-from glassnet.tables.targets import choose_outputs
 
 __all__ = ["TUTORIAL_TABLE", "Progress", "fit_model", "read_source"]
 
@@ -42,13 +42,23 @@ _EpochCallback = Callable[[int, Network, History], bool | None]
 _StartHook = Callable[[Network, Any, Any, Any], None]
 
 
-def read_source(source: str | None, args: argparse.Namespace) -> Table:
-    """Read the table ``source`` names: a file, ``-`` (stdin) or None (the tutorial's)."""
+def read_source(
+    source: str | None, args: argparse.Namespace, reading: dict[str, Any] | None = None
+) -> Table:
+    """Read the table ``source`` names: a file, ``-`` (stdin) or None (the tutorial's).
+
+    ``--sep``, ``--header``, ``--missing`` and ``--decimal`` say how; a model's ``reading``
+    (its missing words and decimal mark) stands in for those the user did not give.
+    """
     sep, header = getattr(args, "sep", None), getattr(args, "header", None)
+    reading = reading or {}
+    missing = getattr(args, "missing", None)
+    missing = tuple(reading.get("missing", DEFAULT_MISSING)) if missing is None else missing
+    decimal = getattr(args, "decimal", None) or reading.get("decimal")
     if source is None:  # the built-in puzzle prints its rows alone, as the tutorial shows them
-        table = parse_table(TUTORIAL_TABLE, "<tutorial>", sep=sep, header=header)
+        table = parse_table(TUTORIAL_TABLE, "<tutorial>", sep, header, missing, decimal)
         return dataclasses.replace(table, header=None)
-    return read_table(source, sep=sep, header=header)
+    return read_table(source, sep, header, missing, decimal)
 
 
 def fit_model(table: Table, args: argparse.Namespace, recorder: Any = None) -> TableModel:
@@ -60,7 +70,6 @@ def fit_model(table: Table, args: argparse.Namespace, recorder: Any = None) -> T
     """
     outputs = 1 if args.outputs is None else args.outputs
     classify = bool(getattr(args, "classify", False))
-    choose_outputs(table, outputs, args.target, classify, prefix="--")  # usage errors first
     model = TableModel(preset=args.preset, **_settings(args))
     progress = Progress(args)
     callback, on_start = _watchers(model, progress, recorder)
@@ -75,13 +84,31 @@ def fit_model(table: Table, args: argparse.Namespace, recorder: Any = None) -> T
                 callback=callback,
                 on_start=on_start,
                 classify=classify,
+                ignore=getattr(args, "ignore", ()),
+                impute=getattr(args, "impute", True),
+                prefix="--",
             )
     except MemoryError as error:
         raise _network_too_large(model) or error from None
     finally:
         progress.close()
     _stop_if_interrupted(model)
+    if not args.quiet:
+        args.said_after = [*getattr(args, "said_after", []), *_what_was_assumed(model)]
     return model
+
+
+def _what_was_assumed(model: TableModel) -> list[str]:
+    """What to tell on stderr once the command succeeded: the table's assumptions, the fit.
+
+    ``program.main`` prints them after the command's results, so that a failure stays one line.
+    """
+    lines = [f"glassnet: note: {note}" for note in model.notes_]
+    line, warning = quality_lines(model)
+    lines.append(f"glassnet: {line}")
+    if warning is not None:
+        lines.append(f"glassnet: warning: {warning}")
+    return lines
 
 
 def _watchers(

@@ -1,7 +1,9 @@
 """Scores of a table model's answers: how well its predictions match the known outputs.
 
-Classifiers get accuracy (and confusion matrices), regression R², MAE and MSE in the table's units.
-It works on encoded targets and network outputs; it does not read tables or run networks.
+Classifiers get accuracy (and confusion matrices), regression R², MAE and MSE in the table's
+units; ``baseline_scores`` gives the same for the answer that needs no network (the most frequent
+class, or the mean). It works on encoded targets and network outputs; it does not read tables or
+run networks.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from glassnet._types import Array
-from glassnet.tables.recipes import BINARY, MULTICLASS
+from glassnet.tables.schema import BINARY, MULTICLASS
 
-__all__ = ["score"]
+__all__ = ["baseline_scores", "score"]
 
 
 def score(
@@ -103,4 +105,61 @@ def _regression_scores(
     }
     if confusion or len(per_output) > 1:
         result["per_output"] = per_output
+    return result
+
+
+def baseline_scores(
+    task: str,
+    Y_train: Array,
+    Y_held: Array | None,
+    outputs: list[dict[str, Any]],
+    classes: list[str] | None,
+) -> dict[str, Any]:
+    """Scores of always giving the training rows' most frequent class, or their mean.
+
+    Parameters
+    ----------
+    task : {"binary", "multiclass", "regression"}
+    Y_train : ndarray of shape (n_train, n_outputs)
+        The encoded targets of the rows trained on; the answer is taken from them.
+    Y_held : ndarray of shape (n_held, n_outputs) or None
+        The held-out rows' targets, scored as ``"validation"`` when given.
+    outputs : list of dict
+        The output encodings (``scale`` and ``mean`` for regression).
+    classes : list of str or None
+        The classes of a multiclass output.
+
+    Returns
+    -------
+    dict
+        ``answer`` (the class or the mean, in the table's units), and the scores of that
+        answer on the training rows (``train``) and on the held-out rows (``validation``).
+
+    Examples
+    --------
+    >>> Y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    >>> baseline_scores("multiclass", Y, None, [{"name": "kind"}], ["cat", "dog"])
+    {'answer': 'dog', 'train': {'accuracy': 0.6666666666666666}}
+    """
+    if task == MULTICLASS:
+        assert classes is not None
+        k = int(Y_train.sum(axis=0).argmax())
+        answer: Any = classes[k]
+        guess = np.zeros(Y_train.shape[1])
+        guess[k] = 1.0
+    elif task == BINARY:
+        guess = (Y_train.mean(axis=0) >= 0.5).astype(float)
+        answer = [int(value) for value in guess]
+        answer = answer[0] if len(answer) == 1 else answer
+    else:
+        guess = Y_train.mean(axis=0)
+        scale = np.array([spec["scale"] for spec in outputs])
+        mean = np.array([spec["mean"] for spec in outputs])
+        values = (guess * scale + mean).tolist()
+        answer = values[0] if len(values) == 1 else values
+    result: dict[str, Any] = {"answer": answer}
+    for name, Y in (("train", Y_train), ("validation", Y_held)):
+        if Y is not None and Y.shape[0]:
+            P = np.broadcast_to(guess, Y.shape)
+            result[name] = score(task, P, Y, outputs)
     return result
