@@ -305,7 +305,7 @@ def _add_schedule_options(group: Any) -> None:
 
 
 #: Options that only ``--explain`` reads, where a command has it (``solve``).
-EXPLAIN_ONLY = ("steps", "every", "digits", "max_examples")
+EXPLAIN_ONLY = ("steps", "every", "digits", "max_examples", "lines", "full")
 
 
 def conflicting_options(args: argparse.Namespace) -> str | None:
@@ -324,10 +324,30 @@ def conflicting_options(args: argparse.Namespace) -> str | None:
                 f"--classify makes one output column a classifier, but {chosen} chooses "
                 f"{count} columns"
             )
+    if (
+        getattr(args, "inputs", None) is not None
+        and getattr(args, "kind", "boundary") != "boundary"
+    ):
+        return (
+            f"--inputs chooses the axes of a boundary plot; it does nothing for --kind "
+            f"{args.kind}: add --kind boundary or leave out --inputs"
+        )
     if hasattr(args, "explain") and not args.explain:
         for name in EXPLAIN_ONLY:
             if getattr(args, name, None) is not None:
                 return f"--{name.replace('_', '-')} needs --explain"
+    return _story_length_conflict(args)
+
+
+def _story_length_conflict(args: argparse.Namespace) -> str | None:
+    """``--lines`` with ``--full`` (one says how long, the other no limit), or with ``--json``."""
+    if getattr(args, "lines", None) is None and not getattr(args, "full", None):
+        return None
+    option = "--lines" if args.lines is not None else "--full"
+    if args.lines is not None and args.full:
+        return "--lines shortens the story and --full tells every number; give only one"
+    if getattr(args, "json", False):
+        return f"--json holds every number whatever the story's length: leave out {option}"
     return None
 
 

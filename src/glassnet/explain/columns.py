@@ -190,10 +190,15 @@ def table_notes(model: TableModel) -> list[str]:
     return notes
 
 
+#: Past this many input columns, the inputs note names the first ``_NAMED`` and counts the rest.
+_LISTED, _NAMED = 12, 8
+
+
 def _inputs_note(model: TableModel) -> str:
-    parts, index, scaled = [], 1, False
+    told, starts, index, scaled = [], [], 1, False  # told: what each column's inputs are
     for spec in model.inputs_:
-        name = spec["name"]
+        name, parts = spec["name"], []
+        starts.append(index)
         if spec["kind"] == LABEL:
             width = len(spec["categories"])
             units = f"x{index}" if width == 1 else f"x{index}..x{index + width - 1}"
@@ -207,10 +212,7 @@ def _inputs_note(model: TableModel) -> str:
             if mean == 0 and scale == 1:
                 parts.append(f"x{index} is column {name!r} as it is")
             else:
-                parts.append(
-                    f"x{index} is column {name!r} scaled: ({name} - {_number(mean)}) / "
-                    f"{_number(scale)}"
-                )
+                parts.append(f"x{index} is column {name!r} scaled: {_scaling(name, mean, scale)}")
                 scaled = True
             index += 1
         if spec.get("indicator"):
@@ -220,10 +222,38 @@ def _inputs_note(model: TableModel) -> str:
                 "elsewhere"
             )
             index += 1
+        told.append(parts)
+    if len(told) > _LISTED:
+        told = [*told[:_NAMED], [_other_columns(model, starts[_NAMED])]]
+    parts = [part for column in told for part in column]
     text = "The inputs are the table's columns encoded for the network: " + "; ".join(parts) + "."
     if scaled:
         text += " Scaled columns have mean 0 and standard deviation 1 over the known rows."
     return text
+
+
+def _scaling(name: str, mean: float, scale: float) -> str:
+    """``(name - mean) / scale`` in words, a negative mean added: ``(t + 0.5) / 2``."""
+    shift = f"- {_number(mean)}" if mean >= 0 else f"+ {_number(-mean)}"
+    return f"({name} {shift}) / {_number(scale)}"
+
+
+def _other_columns(model: TableModel, start: int) -> str:
+    """The input columns after the first ``_NAMED`` (network inputs from ``start``), counted."""
+    rest = model.inputs_[_NAMED:]
+    labels = sum(spec["kind"] == LABEL for spec in rest)
+    plain = sum(spec["kind"] != LABEL and spec["mean"] == 0 and spec["scale"] == 1 for spec in rest)
+    kinds = [
+        (len(rest) - labels - plain, "scaled the same way"),
+        (plain, "as they are"),
+        (labels, "one-hot encoded"),
+        (sum(bool(spec.get("indicator")) for spec in rest), "with an input for missing cells"),
+    ]
+    how = ", ".join(f"{count} {words}" for count, words in kinds if count)
+    return (
+        f"x{start}..x{model.net_.n_inputs} are the other {len(rest)} columns ({how}; "
+        "'glassnet info' on a saved model lists them all)"
+    )
 
 
 def _outputs_note(model: TableModel) -> str | None:
@@ -245,9 +275,15 @@ def _outputs_note(model: TableModel) -> str | None:
         name = spec["name"]
         if is_scaled:
             mean, scale = _number(spec["mean"]), _number(spec["scale"])
+            back = (
+                f"{unit} × {scale} + {mean}"
+                if spec["mean"] >= 0
+                else f"{unit} × {scale} - {_number(-spec['mean'])}"
+            )
             parts.append(
-                f"{unit} is column {name!r} scaled the same way, ({name} - {mean}) / {scale}; "
-                f"its answers are turned back as {unit} × {scale} + {mean}"
+                f"{unit} is column {name!r} scaled the same way, "
+                f"{_scaling(name, spec['mean'], spec['scale'])}; "
+                f"its answers are turned back as {back}"
             )
         else:
             parts.append(f"{unit} is column {name!r}")
