@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,7 @@ __all__ = [
     "missing_words",
     "sort_cells",
     "type_column",
+    "type_columns",
 ]
 
 MISSING = "?"
@@ -362,3 +364,71 @@ def _refuse_ambiguous_commas(
             line,
             j + 1,
         )
+
+
+def type_columns(
+    n_columns: int,
+    names: list[str],
+    sort: Callable[[int, bool], Cells],
+    where: Callable[[int], Callable[[int], tuple[int, str]]],
+    path: str,
+    sep: str,
+    typing: Typing,
+) -> tuple[list[Column], str, list[str]]:
+    """Type every column once: the file's decimal mark first, then each column's kind.
+
+    ``sort(j, plain)`` sorts column ``j``'s cells (numbers apart, or every cell as a text, for
+    a decimal comma or a label column holding numbers); ``where(j)(row)`` gives a cell's line
+    and text for messages. Returns the columns, the decimal mark and what was assumed.
+
+    Raises
+    ------
+    TableFormatError
+        The earliest problem in the file: a file writing both decimal marks, a number column
+        with a cell that is no number, an infinite or too large number.
+    """
+    decimal = typing.decimal or "."
+    sorted_cells = [sort(j, decimal == ".") for j in range(n_columns)]
+    if typing.decimal is None:
+        comma = first_evidence(sorted_cells, ",")
+        if comma is not None:  # a decimal comma: every number must be read again, as text
+            decimal = ","
+            sorted_cells = [sort(j, False) for j in range(n_columns)]
+            point = first_evidence(sorted_cells, ".")
+            if point is not None:
+                comma_line = where(comma[1])(comma[0])[0]
+                raise TableFormatError(
+                    f"expected one decimal mark in the file, found {comma[2]!r} (a decimal comma, "
+                    f"line {comma_line}) and {point[2]!r} (a decimal point); give --decimal , "
+                    "or --decimal . to say which",
+                    path,
+                    where(point[1])(point[0])[0],
+                    point[1] + 1,
+                )
+    columns: list[Column] = []
+    notes: list[str] = []
+    problems: list[TableFormatError] = []
+    for j in range(n_columns):
+        typed = partial(
+            type_column,
+            name=names[j],
+            j=j,
+            where=where(j),
+            decimal=decimal,
+            known=(typing.formats or {}).get(j),
+            ambiguous_commas=typing.decimal is None and sep != ",",
+            labels=j in typing.labels,
+        )
+        try:
+            try:
+                column, said = typed(sorted_cells[j])
+            except NeedsTextsError:  # labels with numbers among them: every cell as a text
+                column, said = typed(sort(j, False))
+        except TableFormatError as problem:  # the earliest in the file is the one to report
+            problems.append(TableFormatError(problem.message, path, problem.line, problem.column))
+            continue
+        columns.append(column)
+        notes += said
+    if problems:
+        raise min(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
+    return columns, decimal, notes

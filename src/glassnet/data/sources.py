@@ -10,12 +10,24 @@ needed, so a million-row table costs its line offsets, not a copy of itself. Lin
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator, Sequence
+from os import PathLike
 from typing import Any, overload
 
 import numpy as np
 
-__all__ = ["Lines", "line_starts"]
+from glassnet.errors import InputNotFoundError
+
+__all__ = [
+    "FileSource",
+    "Lines",
+    "MemorySource",
+    "Source",
+    "file_size",
+    "line_starts",
+    "read_bytes",
+]
 
 _STEP = 1 << 22  # bytes read at a time when streaming a file
 
@@ -158,3 +170,84 @@ def _line_text(raw: bytes) -> str:
 def lines_of(texts: Sequence[str]) -> Lines:
     """``Lines`` over lines already split."""
     return Lines(texts=texts)
+
+
+# -- where the bytes come from -----------------------------------------------------------------
+
+
+class MemorySource:
+    """A source held in memory."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.size = len(data)
+
+    def read(self, begin: int, end: int) -> bytes:
+        """Bytes ``begin`` to ``end``."""
+        return self.data[begin:end]
+
+    def lines(self, starts: np.ndarray[Any, np.dtype[np.int64]], first: int = 1) -> Lines:
+        """The lines that start at ``starts``, numbered from ``first``."""
+        return Lines(starts, data=self.data, first=first)
+
+
+class FileSource:
+    """A file read block by block, and again when its lines are asked for."""
+
+    def __init__(self, path: str, size: int) -> None:
+        self.path = path
+        self.size = size
+
+    def read(self, begin: int, end: int) -> bytes:
+        """Bytes ``begin`` to ``end``, read from the file now."""
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(begin)
+                return handle.read(end - begin)
+        except OSError as error:
+            raise InputNotFoundError(
+                f"{self.path}: cannot read: {error.strerror or error}"
+            ) from None
+
+    def lines(self, starts: np.ndarray[Any, np.dtype[np.int64]], first: int = 1) -> Lines:
+        """The lines that start at ``starts``, numbered from ``first``, read again on demand."""
+        return Lines(starts, path=self.path, first=first)
+
+
+Source = MemorySource | FileSource
+
+
+def file_size(path: str) -> int:
+    """The size of a table file, or InputNotFoundError saying why it cannot be read."""
+    if os.path.isdir(path):
+        raise InputNotFoundError(f"{path}: is a directory, expected a table file")
+    try:
+        return os.path.getsize(path)
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{path}: no such file") from None
+    except OSError as error:
+        raise InputNotFoundError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def read_bytes(source: str | PathLike[str]) -> bytes:
+    """Return the bytes of a file, or of standard input for ``"-"``.
+
+    Raises
+    ------
+    InputNotFoundError
+        The file does not exist, is a directory or cannot be read.
+    """
+    if str(source) == "-":
+        stream: Any = sys.stdin
+        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+        return data if isinstance(data, bytes) else data.encode("utf-8")
+    path = str(source)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputNotFoundError(f"{path}: is a directory, expected a table file") from None
+    except OSError as error:
+        raise InputNotFoundError(f"{path}: cannot read: {error.strerror or error}") from None
