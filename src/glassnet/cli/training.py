@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from glassnet.cli.errors import _network_too_large, _stop_if_interrupted
 from glassnet.cli.options import _settings
 from glassnet.data.table import Table, parse_table, read_table
+from glassnet.data.tutorial import TUTORIAL_TABLE
 from glassnet.errors import ConvergenceWarning
 from glassnet.nn.history import History
 from glassnet.nn.network import Network
@@ -26,16 +27,6 @@ from glassnet.tables.model import TableModel
 from glassnet.tables.targets import choose_outputs
 
 __all__ = ["TUTORIAL_TABLE", "Progress", "fit_model", "read_source"]
-
-#: The tutorial's table with its question (the first row's output corrected to 0).
-TUTORIAL_TABLE = """\
-Input Output
-0 0 1 0
-1 1 1 1
-1 0 1 1
-0 1 1 0
-1 0 0 ?
-"""
 
 _EpochCallback = Callable[[int, Network, History], bool | None]
 
