@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # run as a file: make ``bench`` importable from t
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-BENCHMARKS = ("tiny", "ensemble", "mid", "memory")
+BENCHMARKS = ("tiny", "ensemble", "mid", "memory", "playground")
 
 
 def reexec_without_blas_overrides() -> None:
@@ -53,6 +53,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", help="ensemble: comma-separated K values")
     parser.add_argument("--budget", type=int, help="ensemble: network-steps per timed run")
     parser.add_argument("--samples", type=int, help="mid and memory: rows of data")
+    parser.add_argument("--seconds", type=float, help="playground: seconds per measurement")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(args.only) - set(BENCHMARKS))
@@ -72,6 +73,7 @@ def _settings(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         "ensemble": {"sizes": sizes, "budget": args.budget or (20_000 if quick else 200_000)},
         "mid": {"n_samples": samples},
         "memory": {"n_samples": samples},
+        "playground": {"seconds": args.seconds or (1.0 if quick else 3.0)},
     }
 
 

@@ -1,19 +1,16 @@
 """The ``glassnet playground`` command: a live playground in the browser, on a table or 2-D data.
 
-It reads the table given (if any) with glassnet's reader, then hands it to
-``glassnet.playground``, which serves the page on this machine until Ctrl-C. This module only
-parses arguments and reads the table; ``main`` adds it to the parser through ``register``.
+It hands the table given (if any) to ``glassnet.playground``, which reads it with glassnet's
+reader and serves the page on this machine until Ctrl-C. This module only parses arguments;
+``main`` adds it to the parser through ``register``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from typing import Any
 
 from glassnet.cli.options import _common_options, _positive_int, _table_options, add_subcommand
-from glassnet.data.table import parse_table, read_table
 
 __all__ = ["register"]
 
@@ -75,18 +72,9 @@ def register(commands: Any) -> None:
 
 def _playground(args: argparse.Namespace) -> int:
     from glassnet.playground.launching import serve
-    from glassnet.playground.sources import Source
+    from glassnet.playground.sources import read_source
 
-    source = None
-    if args.table == "-":
-        data = sys.stdin.buffer.read()
-        table = parse_table(data, "<stdin>", sep=args.sep, header=args.header)
-        source = Source(table, data.decode("utf-8-sig"), None, args.sep, args.header)
-    elif args.table is not None:
-        table = read_table(args.table, sep=args.sep, header=args.header)
-        with open(args.table, "rb") as handle:
-            text = handle.read().decode("utf-8-sig")
-        source = Source(table, text, os.path.abspath(args.table), args.sep, args.header)
+    source = None if args.table is None else read_source(args.table, args.sep, args.header)
     serve(
         source,
         host=args.host,

@@ -108,16 +108,16 @@ def serve(
     """Start a playground, print its URL on one line, open it, and serve until Ctrl-C."""
     out, err = out or sys.stdout, err or sys.stderr
     playground, server = start(source, host, port, max_upload)
-    if host not in LOOPBACK:
-        print(
-            f"glassnet: warning: listening on {host}, not only on this machine: anyone who "
-            "can reach it and has the URL can use the playground",
-            file=err,
-        )
-    print(server.url(), file=out, flush=True)
-    if browser and not open_browser(server.url()):
-        print("glassnet: note: no browser could be opened; open the URL above", file=err)
     try:
+        if host not in LOOPBACK:
+            print(
+                f"glassnet: warning: listening on {host}, not only on this machine: anyone who "
+                "can reach it and has the URL can use the playground",
+                file=err,
+            )
+        print(server.url(), file=out, flush=True)
+        if browser and not open_browser(server.url()):
+            print("glassnet: note: no browser could be opened; open the URL above", file=err)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         print("glassnet: playground stopped", file=err)

@@ -21,7 +21,7 @@ from glassnet._types import Array
 from glassnet.errors import ConfigurationError, TrainingDivergedError
 from glassnet.nn.history import History
 from glassnet.nn.network import Network
-from glassnet.playground.controls import Controls
+from glassnet.playground.controls import MAX_LAYERS, MAX_UNITS, Controls
 from glassnet.playground.sources import RunData
 from glassnet.tables.model import TableModel
 from glassnet.tables.recipes import resolve_settings
@@ -88,11 +88,15 @@ def model_settings(controls: Controls, preset: str) -> dict[str, Any]:
 
 
 def recipe_controls(data: RunData) -> dict[str, Any]:
-    """The controls of the recipe ``glassnet solve`` would choose for the table, by name."""
+    """The controls of the recipe ``glassnet solve`` would choose for the table, by name.
+
+    Its hidden layers are cut to what the page can show: at most 6 layers of at most 8 neurons
+    (the standard recipe's 16 become 8; the page's command line says ``--hidden 8``).
+    """
     model = TableModel().fit(data.train, target=[data.target], trainer=_untrained)
     settings = model.settings_
     return {
-        "hidden": settings.hidden,
+        "hidden": tuple(min(units, MAX_UNITS) for units in settings.hidden[:MAX_LAYERS]),
         "activation": settings.activation,
         "loss": settings.loss,
         "optimizer": settings.optimizer,

@@ -117,6 +117,8 @@ class Handler(BaseHTTPRequestHandler):
         """Answer with a status and one line of text (a malformed request line is a 400)."""
         if code >= 500 and code != HTTPStatus.INTERNAL_SERVER_ERROR:
             code = HTTPStatus.BAD_REQUEST  # the request line named an HTTP version we do not speak
+        if self.request_version == "HTTP/0.9":  # a request line past reading: answer with a status
+            self.request_version = "HTTP/1.0"
         self._fail(code, message or HTTPStatus(code).phrase)
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -328,7 +330,9 @@ def _integer(value: Any, name: str) -> int:
 
 
 def _size(n_bytes: int) -> str:
-    return f"{n_bytes / 2**20:.1f} MB" if n_bytes >= 2**20 else f"{n_bytes / 2**10:.1f} kB"
+    if n_bytes >= 2**20:
+        return f"{n_bytes / 2**20:.1f} MB"
+    return f"{n_bytes / 2**10:.1f} kB" if n_bytes >= 2**10 else f"{n_bytes} bytes"
 
 
 def _safe_file_name(name: str) -> str:

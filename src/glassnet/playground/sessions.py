@@ -36,6 +36,9 @@ from glassnet.playground.sources import TUTORIAL, Source, run_data, tutorial_sou
 __all__ = ["FPS", "FrameBoard", "Playground"]
 
 FPS = 30  # frames a second while training runs
+#: Of each frame's time, the share spent training when the page asks for all the speed there is;
+#: the rest builds and sends the frame, and leaves the page and the requests room.
+TRAINING_SHARE = 0.6
 MAX_TABLES = 8  # uploaded tables kept in memory (the latest ones)
 _FOREVER = 10**9  # epochs asked for when training runs as fast as it can, until time is up
 
@@ -390,7 +393,7 @@ class Playground:
             self._carry -= epochs
             stop = self._interrupted
         else:
-            deadline = time.monotonic() + 0.75 / FPS
+            deadline = time.monotonic() + TRAINING_SHARE / FPS
             epochs = _FOREVER
 
             def stop() -> bool:

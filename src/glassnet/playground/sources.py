@@ -8,17 +8,27 @@ into training and test rows when asked. Nothing here trains.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 
-from glassnet.data.table import Table, parse_table
+from glassnet.data.table import Table, parse_table, read_table
 from glassnet.data.tutorial import TUTORIAL_TABLE
 from glassnet.errors import ConfigurationError
 from glassnet.playground.controls import Controls
 from glassnet.playground.datasets import TwoD, two_d_tables
 
-__all__ = ["TUTORIAL", "RunData", "Source", "run_data", "split_table", "tutorial_source"]
+__all__ = [
+    "TUTORIAL",
+    "RunData",
+    "Source",
+    "read_source",
+    "run_data",
+    "split_table",
+    "tutorial_source",
+]
 
 #: The tutorial's table's name, as ``glassnet explain`` and ``solve`` call it.
 TUTORIAL = "<tutorial>"
@@ -51,6 +61,26 @@ class Source:
     def name(self) -> str:
         """The table's name: its file name as given, or the upload's."""
         return self.table.path
+
+
+def read_source(path: str, sep: str | None = None, header: bool | None = None) -> Source:
+    """Read a table from a file (``-``: standard input) with glassnet's reader, keeping its text.
+
+    Raises
+    ------
+    InputNotFoundError
+        No such file, a directory, or one that cannot be read.
+    TableFormatError
+        The text is not a table; the message names the file, line and column.
+    """
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        table = parse_table(data, "<stdin>", sep=sep, header=header)
+        return Source(table, data.decode("utf-8-sig"), None, sep, header)
+    table = read_table(path, sep=sep, header=header)
+    with open(path, "rb") as handle:
+        text = handle.read().decode("utf-8-sig")
+    return Source(table, text, os.path.abspath(path), sep, header)
 
 
 def tutorial_source() -> Source:

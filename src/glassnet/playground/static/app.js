@@ -7,7 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const NEURON = 36; // px: a neuron's heat map
   const ROW = 52; // px between neurons of a column
-  const TOP = 34; // px above the first neuron (column heads)
+  const TOP = 46; // px above the first neuron (column heads)
   const CLASS_COLOURS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b",
     "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
   const SPEEDS = [[1, "1 epoch/s"], [10, "10 epochs/s"], [60, "60 epochs/s"],
@@ -387,6 +387,7 @@
 
   function showFrame(next) {
     if (!run || next.run !== run.run) return;
+    if (frame && frame.run === next.run && frame.playing && !next.playing) tellLastStep();
     frame = next;
     maps = frame.maps ? bytes(frame.maps) : null;
     if (drawn) {
@@ -713,9 +714,7 @@
     });
     $("play").addEventListener("click", () => {
       const playing = frame && frame.playing;
-      action(playing ? "pause" : "play").then((state) => {
-        if (playing && state) tellLastStep();
-      });
+      action(playing ? "pause" : "play");
     });
     $("step").addEventListener("click", async () => {
       const state = await action("step");
