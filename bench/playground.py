@@ -147,8 +147,11 @@ def fit_alone(seconds: float) -> float:
     return epochs * STEPS_PER_EPOCH / (time.perf_counter() - start)
 
 
-def latency(playground: Playground, control: str, trials: int) -> float:
-    """Median milliseconds from sending ``control`` to the first frame that shows it."""
+def latency(playground: Playground, control: str, trials: int, every: list[float]) -> float:
+    """Median milliseconds from sending ``control`` to the first frame that shows it.
+
+    Every trial's delay is also added to ``every``, for the worst one.
+    """
     play(playground, {"speed": 0, "lr": 0.03})
     delays = []
     for trial in range(trials):
@@ -171,6 +174,7 @@ def latency(playground: Playground, control: str, trials: int) -> float:
             playground.post("/api/action", {"action": "play"})
     playground.post("/api/action", {"action": "pause"})
     _drain(playground)
+    every.extend(delays)
     return statistics.median(delays)
 
 
@@ -206,14 +210,19 @@ def run(repeats: int = 5, seconds: float = 3.0, trials: int = 15) -> list[Result
             warmup=False,
         )
         delay = Result("playground latency", "ms from control to frame")
+        every: dict[str, list[float]] = {"new learning rate": [], "pause": []}
         delay.samples = alternate(
             {
-                "new learning rate": lambda: latency(playground, "lr", trials),
-                "pause": lambda: latency(playground, "pause", trials),
+                "new learning rate": lambda: latency(
+                    playground, "lr", trials, every["new learning rate"]
+                ),
+                "pause": lambda: latency(playground, "pause", trials, every["pause"]),
             },
             repeats,
             warmup=False,
         )
+        delay.extra["worst_ms"] = {name: max(delays) for name, delays in every.items()}
+        delay.extra["trials"] = {name: len(delays) for name, delays in every.items()}
     finally:
         playground.close()
     return [fps, steps, delay]

@@ -110,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for result in produced if isinstance(produced, list) else [produced]:
             first = next(iter(result.samples))
             print("\n" + common.table(result, ours.get(name, first), 3), flush=True)
+            if "worst_ms" in result.extra:
+                worst = ", ".join(f"{k}: {v:.1f}" for k, v in result.extra["worst_ms"].items())
+                print(f"  worst of {sum(result.extra['trials'].values())} trials (ms): {worst}")
             if "gflops" in result.extra:
                 rates = ", ".join(f"{k}: {v:.1f}" for k, v in result.extra["gflops"].items())
                 print(f"  GFLOP/s: {rates}")

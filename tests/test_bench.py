@@ -58,5 +58,7 @@ def test_playground_benchmark_measures_frames_steps_and_latency():
     assert set(results[0].samples) == {"default speed (60 epochs/s)", "as fast as it goes"}
     assert set(results[1].samples) == {"playground, as fast as it goes", "Network.fit alone"}
     assert set(results[2].samples) == {"new learning rate", "pause"}
+    assert results[2].extra["trials"] == {"new learning rate": 2, "pause": 2}
+    assert min(results[2].extra["worst_ms"].values()) > 0
     assert all(value > 0 for result in results for values in result.samples.values()
                for value in values)  # fmt: skip

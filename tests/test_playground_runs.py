@@ -310,3 +310,22 @@ def test_a_label_output_is_a_classifier_whose_plane_shows_classes(playground):
     assert state["run"]["classes"] == ["a", "b", "c"]
     assert set(state["run"]["plane"]["points"]["colour"]) == {0.0, 1.0, 2.0}
     assert state["frame"]["answers"]["rows"][0][-1] in ("a", "b", "c")
+
+
+def test_see_through_the_losses_row_by_row(playground):
+    playground.change({"data": "tutorial"})
+    sight = playground.see("loss", {"row": 0})
+    assert sight["title"] == "training loss (sse)"
+    assert (
+        sight["lines"][0]
+        == "½ × the sum of (target - output)² over the rows, at the current weights:"
+    )
+    total = playground.run.train_loss[-1]
+    assert sight["lines"][-1].endswith(f" = {total:.6g}")
+    assert len(sight["lines"]) == 6  # four rows, the words and the sum
+    with pytest.raises(ConfigurationError, match="this run has no test rows"):
+        playground.see("loss", {"row": 1})
+    playground.change({"data": "circle"})
+    sight = playground.see("loss", {"row": 1})
+    assert sight["lines"][-1].startswith("  the mean: (")
+    assert sight["lines"][-1].endswith(f"...) / 250 = {playground.run.test_loss[-1]:.6g}")

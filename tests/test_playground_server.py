@@ -73,7 +73,7 @@ def test_every_answer_forbids_other_origins_scripts_and_frames(server):
     assert headers["Referrer-Policy"] == "no-referrer"
 
 
-# -- Host and Origin --------------------------------------------------------------------------------
+# -- Host and Origin ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -257,7 +257,7 @@ def test_it_listens_on_the_loopback_address_only(server):
         except OSError:
             outside = None
     if outside and not outside.startswith("127."):
-        with pytest.raises(OSError):
+        with pytest.raises(ConnectionRefusedError):
             socket.create_connection((outside, server.port), timeout=2).close()
 
 
@@ -399,7 +399,8 @@ def test_the_browser_is_opened_through_a_private_file_not_the_url(monkeypatch):
     url = "http://127.0.0.1:8765/?token=secret-token"
     assert launching.open_browser(url)
     (address, mode, text) = opened[0]
-    assert address.startswith("file:///") and "secret-token" not in address
+    assert address.startswith("file:///")
+    assert "secret-token" not in address
     assert mode == 0o600
     assert 'content="0;url=http://127.0.0.1:8765/?token=secret-token"' in text
 

@@ -17,6 +17,7 @@ import numpy as np
 from glassnet.explain.wording import unit_names
 from glassnet.playground.planes import Plane, neuron_maps, quantized
 from glassnet.playground.runs import Run
+from glassnet.playground.sources import TUTORIAL
 from glassnet.tables.recipes import resolve_settings, settings_for_task
 
 __all__ = ["CURVE_POINTS", "MAX_ANSWERS", "describe_run", "frame"]
@@ -59,9 +60,7 @@ def command_line(run: Run) -> str | None:
     if source is None or run.data.test is not None or run.changes:
         return None
     words = ["glassnet", "solve"]
-    if source.path is not None:
-        words.append(source.path)
-    elif source.name != "<tutorial>":
+    if source.name != TUTORIAL:  # the table as named on the command line, or the upload's name
         words.append(source.name)
     settings = run.model.settings_
     table = run.data.train

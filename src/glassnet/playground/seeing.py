@@ -93,12 +93,13 @@ def see(run: Run, last: LastStep | None, what: str, place: dict[str, int]) -> Si
     run : Run
     last : LastStep or None
         The last step, traced; None before the first epoch.
-    what : {"weight", "bias", "neuron", "point"}
+    what : {"weight", "bias", "neuron", "point", "loss"}
     place : dict
         ``layer`` (0-based layer of a weight or bias; for a neuron 0 is the inputs and ``k`` is
         layer ``k``'s units), ``row`` and ``column`` (a weight's input and unit; a neuron's or
         bias's unit is ``column``; a point is ``row``: training points first, then test
-        points), and ``example`` (which example of the last step a neuron shows).
+        points; the loss on the training rows is ``row`` 0, on the test rows 1), and
+        ``example`` (which example of the last step a neuron shows).
 
     Raises
     ------
@@ -116,8 +117,10 @@ def see(run: Run, last: LastStep | None, what: str, place: dict[str, int]) -> Si
         return _see_neuron(run, last, pen, layer, column, place.get("example", 0))
     if what == "point":
         return _see_point(run, last, pen, row)
+    if what == "loss":
+        return _see_loss(run, pen, test=bool(row))
     raise ConfigurationError(
-        f"unknown thing to see {what!r}; choose from weight, bias, neuron, point"
+        f"unknown thing to see {what!r}; choose from weight, bias, neuron, point, loss"
     )
 
 
@@ -348,3 +351,40 @@ def _prediction_lines(run: Run, pen: _Pen, x: Array, y: Array) -> list[str]:
             f"{pen.num(target)} - {pen.num(out)} = {pen.num(target - out)}"
         )
     return lines
+
+
+# -- losses ----------------------------------------------------------------------------------------
+
+_LOSS_WORDS = {
+    "mse": "the mean of (target - output)² over the rows (and outputs)",
+    "sse": "½ × the sum of (target - output)² over the rows",
+    "binary_crossentropy": "the mean of -[t·log(out) + (1 - t)·log(1 - out)] over the rows",
+    "categorical_crossentropy": "the mean over the rows of -Σ t·log(out)",
+}
+
+
+def _see_loss(run: Run, pen: _Pen, test: bool) -> Sight:
+    """The loss on the training (or test) rows at the current weights, row by row."""
+    X, Y = (run.X_test, run.Y_test) if test else (run.X, run.Y)
+    if X is None or Y is None:
+        raise ConfigurationError("this run has no test rows: every known row trains")
+    net, kind = run.net, "test" if test else "training"
+    with np.errstate(all="ignore"):
+        total = float(net.evaluate(X, Y))
+        each = [float(net.evaluate(X[r : r + 1], Y[r : r + 1])) for r in range(min(len(X), 8))]
+        outputs = net.predict(X[: len(each)])
+    name = net.loss.name
+    words = _LOSS_WORDS.get(name, name)
+    sight = Sight(f"{kind} loss ({name})", [f"{words}, at the current weights:"])
+    for r, value in enumerate(each):
+        pairs = ", ".join(f"target {pen.num(t)}, output {pen.num(o)}"
+                          for t, o in zip(Y[r], outputs[r], strict=True))  # fmt: skip
+        sight.lines.append(f"  {kind} row {r + 1}: {pairs}: its loss {pen.num(value)}")
+    terms = [pen.term(value) for value in each] + (["..."] if len(X) > len(each) else [])
+    if net.loss.reduction == "sum":
+        sight.lines.append(
+            f"  the sum over the {len(X)} rows: {' + '.join(terms)} = {pen.num(total)}"
+        )
+    else:
+        sight.lines.append(f"  the mean: ({' + '.join(terms)}) / {len(X)} = {pen.num(total)}")
+    return sight

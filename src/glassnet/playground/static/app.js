@@ -29,6 +29,7 @@
   let frame = null; // the latest frame
   let maps = null; // its heat maps, one byte a pixel
   let drawn = true; // whether the latest frame is on screen
+  let onScreen = null; // the frame last drawn
   let pinned = null; // the thing the "see through" panel keeps showing
   let shown = null; // the thing it shows now
   let seeTimer = 0;
@@ -415,6 +416,7 @@
     drawPlane();
     drawCurve();
     drawAnswers();
+    onScreen = frame;
     if (pinned && performance.now() - lastSee > 300) see(pinned, true);
   }
 
@@ -766,6 +768,8 @@
       const file = event.dataTransfer && event.dataTransfer.files[0];
       if (file) await sendTable(file.name, await file.arrayBuffer());
     });
+    hoverable($("train-loss").parentElement, {what: "loss", row: 0});
+    hoverable($("test-loss").parentElement, {what: "loss", row: 1});
     $("get-model").addEventListener("click", () => download("/api/model"));
     $("get-onnx").addEventListener("click", () => download("/api/onnx"));
     $("get-program").addEventListener("click", showProgram);
@@ -840,6 +844,7 @@
     window.glassnetPlayground = {
       get run() { return run; },
       get frame() { return frame; },
+      get drawn() { return onScreen; },
       get frames() { return framesSeen; },
     };
     events.addEventListener("frame", () => { framesSeen += 1; });
