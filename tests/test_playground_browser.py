@@ -399,3 +399,28 @@ def test_another_page_in_the_same_browser_gets_nothing(browser):
         state = json.loads(page.page.evaluate("fetch('/api/state').then((r) => r.text())"))
         assert not state["frame"]["playing"]
         assert state["frame"]["weights"] == before["weights"]
+
+
+def test_the_page_opens_through_the_private_file_glassnet_hands_the_browser(browser, monkeypatch):
+    from glassnet.playground import launching
+
+    handed: list[str] = []
+    monkeypatch.setattr(
+        launching.webbrowser, "open", lambda address: handed.append(address) or True
+    )
+    with served() as server:
+        assert launching.open_browser(server.url())
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(handed[0])
+            page.wait_for_url(f"http://127.0.0.1:{server.port}/**")  # the file sends it on
+            page.wait_for_load_state()
+            deadline = time.monotonic() + 30
+            while not page.evaluate(f"Boolean(window.glassnetPlayground && {STATE}.frames > 0)"):
+                assert time.monotonic() < deadline, page.content()[:300]
+                page.wait_for_timeout(50)
+            assert page.title() == "glassnet playground"
+            assert "token" not in page.url  # the page took it out of the address bar
+        finally:
+            context.close()

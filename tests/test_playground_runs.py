@@ -329,3 +329,28 @@ def test_see_through_the_losses_row_by_row(playground):
     sight = playground.see("loss", {"row": 1})
     assert sight["lines"][-1].startswith("  the mean: (")
     assert sight["lines"][-1].endswith(f"...) / 250 = {playground.run.test_loss[-1]:.6g}")
+
+
+def test_see_through_an_input_a_bias_and_a_fused_output(playground):
+    playground.load_table("small.csv", SMALL_CSV.encode())  # binary cross-entropy after sigmoid
+    playground.act("step")
+    step = playground._last_step().step
+    inputs = playground.see("neuron", {"layer": 0, "column": 2, "example": 1})
+    assert inputs["title"] == "input x3 (colour=blue)"
+    assert (
+        inputs["lines"][-1]
+        == f"Example 2 of the last step has x3 (colour=blue) = {step.layers[0].inputs[1, 2]:.6g}."
+    )
+    output = playground.see("neuron", {"layer": 2, "column": 0})
+    assert (
+        output["lines"][-2]
+        == "  target 0; with binary_crossentropy after sigmoid the slopes cancel:"
+    )
+    assert output["lines"][-1].endswith(f" / 8 = {-step.layers[1].dZ[0, 0]:.6g}")
+    bias = playground.see("bias", {"layer": 1, "column": 0})
+    assert bias["title"] == "bias of out (layer 2)"
+    assert bias["lines"][1] == "It is added to out's weighted sum z."
+    assert "Adam (learning rate 0.01) decides how far" in "\n".join(bias["lines"])
+    playground.set_weight(1, None, 0, 0.5)
+    bias = playground.see("bias", {"layer": 1, "column": 0})
+    assert "Set by hand to 0.5 after epoch 1." in bias["lines"]

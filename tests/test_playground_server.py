@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -113,6 +114,18 @@ def test_the_pages_own_origin_is_accepted(server):
     origin = {"Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"}
     status, _, _ = ask(server, "POST", "/api/action", {"action": "pause"}, headers=origin)
     assert status == 200
+
+
+def test_the_url_opened_from_a_file_or_another_program_is_served(server):
+    # A browser opened through glassnet's private file navigates from a file:// page: another
+    # site, as Sec-Fetch-Site says; the token in the URL is what lets it in.
+    headers = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}
+    path = f"/?token={server.guard.token}"
+    status, answer_headers, _ = ask(server, "GET", path, headers=headers, token=False)
+    assert status == 200
+    assert "Set-Cookie" in answer_headers
+    status, _, _ = ask(server, "GET", "/", headers=headers)  # the cookie alone, from elsewhere
+    assert status == 403
 
 
 def test_guard_names_for_a_server_on_every_interface():
@@ -412,3 +425,22 @@ def test_a_table_read_for_the_command_keeps_its_text_and_path(tmp_path):
     assert source.text == SMALL_CSV
     assert source.path == os.path.abspath(table)
     assert source.table.names == ["width", "height", "colour", "fits"]
+
+
+def test_serve_prints_the_url_warns_and_stops_on_ctrl_c(monkeypatch):
+    from glassnet.playground.server import PlaygroundServer
+
+    def interrupted(self, poll_interval: float = 0.5) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PlaygroundServer, "serve_forever", interrupted)
+    monkeypatch.setattr(launching, "open_browser", lambda url: False)
+    out, err = io.StringIO(), io.StringIO()
+    launching.serve(host="0.0.0.0", port=0, out=out, err=err)
+    assert re.fullmatch(r"http://\S+:\d+/\?token=[A-Za-z0-9_-]{43}\n", out.getvalue())
+    assert err.getvalue().splitlines() == [
+        "glassnet: warning: listening on 0.0.0.0, not only on this machine: anyone who can reach "
+        "it and has the URL can use the playground",
+        "glassnet: note: no browser could be opened; open the URL above",
+        "glassnet: playground stopped",
+    ]
