@@ -839,7 +839,10 @@
     });
     events.addEventListener("frame", (event) => showFrame(JSON.parse(event.data)));
     events.addEventListener("error", () => {
-      if (events.readyState === EventSource.CLOSED) say("the playground stopped: start it again");
+      say("lost the connection to glassnet playground: is it still running? (trying again)");
+    });
+    events.addEventListener("open", () => {
+      if ($("message").textContent.startsWith("lost the connection")) say("");
     });
     window.glassnetPlayground = {
       get run() { return run; },
