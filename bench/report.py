@@ -47,6 +47,9 @@ def markdown(report: dict[str, Any]) -> str:
                 f"| {name} | {_fmt(statistics.median(values))} | {_fmt(min(values))} | "
                 f"{_fmt(max(values))} | {ratio:.2f} |"
             )
+        if "worst_ms" in result:
+            worst = ", ".join(f"{k} {v:.1f} ms" for k, v in result["worst_ms"].items())
+            lines += ["", f"Worst single trial: {worst}."]
         if "gflops" in result:
             rates = ", ".join(f"{k} {v:.1f}" for k, v in result["gflops"].items())
             share = ", ".join(f"{k}: {v:.0%}" for k, v in result["fraction_of_gemm_rate"].items())

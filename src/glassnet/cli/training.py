@@ -21,22 +21,13 @@ from glassnet.cli.options import _settings
 from glassnet.cli.report import quality_lines
 from glassnet.data import DEFAULT_MISSING, Table, Typing, parse_table, read_table
 from glassnet.data.reading import iter_table
+from glassnet.data.tutorial import TUTORIAL_TABLE
 from glassnet.errors import ConvergenceWarning
 from glassnet.nn.history import History
 from glassnet.nn.network import Network
 from glassnet.tables.model import TableModel
 
 __all__ = ["TUTORIAL_TABLE", "Progress", "fit_model", "read_pieces", "read_source"]
-
-#: The tutorial's table with its question (the first row's output corrected to 0).
-TUTORIAL_TABLE = """\
-Input Output
-0 0 1 0
-1 1 1 1
-1 0 1 1
-0 1 1 0
-1 0 0 ?
-"""
 
 _EpochCallback = Callable[[int, Network, History], bool | None]
 
