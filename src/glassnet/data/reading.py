@@ -31,6 +31,7 @@ from glassnet.data.sources import FileSource, Lines, MemorySource, Source, file_
 from glassnet.data.streaming import (
     BLOCK_BYTES,
     DecimalCommaError,
+    Group,
     block_groups,
     line_blocks,
     read_blocks,
@@ -43,6 +44,7 @@ from glassnet.errors import TableFormatError
 __all__ = [
     "BLOCK_BYTES",
     "SMALL_BYTES",
+    "iter_shard",
     "iter_table",
     "parse_table",
     "read_bytes",
@@ -359,29 +361,83 @@ def read_shard(
     InputNotFoundError, TableFormatError
         As ``read_table``; also TableFormatError for a range that does not start a line.
     """
-    typing = typing or Typing()
-    path = str(source)
-    where = FileSource(path, file_size(path))
-    head = read_head(where, path, sep, header, typing)
-    if head is None:
-        raise TableFormatError(
-            "expected a table to read in shards: a header and rows of cells, lines that end in "
-            "a line break, no trailing empty column",
-            path,
+    shard = _Shard(source, start, stop, sep, header, typing or Typing())
+    return shard.table(list(shard.groups(BLOCK_BYTES, None)))
+
+
+def iter_shard(
+    source: str | PathLike[str],
+    start: int,
+    stop: int,
+    sep: str | None = None,
+    header: bool | None = None,
+    typing: Typing | None = None,
+    rows: int = 65536,
+) -> Iterator[Table]:
+    """Read a shard as ``read_shard`` does, in pieces of about ``rows`` rows (as ``iter_table``).
+
+    Memory stays that of one piece, whatever the size of the shard; each piece is typed on its
+    own, so this serves a model that knows its columns.
+
+    Raises
+    ------
+    InputNotFoundError, TableFormatError
+        As ``read_shard``.
+    """
+    shard = _Shard(source, start, stop, sep, header, typing or Typing())
+    for group in shard.groups(shard.piece_bytes(rows), rows):
+        yield shard.table([group])
+
+
+class _Shard:
+    """A shard of a table file: its header, byte range and first line number."""
+
+    def __init__(
+        self,
+        source: str | PathLike[str],
+        start: int,
+        stop: int,
+        sep: str | None,
+        header: bool | None,
+        typing: Typing,
+    ) -> None:
+        self.path, self.typing = str(source), typing
+        self.where = FileSource(self.path, file_size(self.path))
+        head = read_head(self.where, self.path, sep, header, typing)
+        if head is None:
+            raise TableFormatError(
+                "expected a table to read in shards: a header and rows of cells, lines that end "
+                "in a line break, no trailing empty column",
+                self.path,
+            )
+        self.head = head
+        self.start, self.stop = max(start, head.body), stop
+        if self.start > head.body and self.where.read(self.start - 1, self.start) != b"\n":
+            raise TableFormatError(
+                f"expected a shard that starts a line, got byte {self.start}", self.path
+            )
+        self.first_line = 1 + sum(
+            block.count(b"\n") for _, block in line_blocks(self.where, 0, BLOCK_BYTES, self.start)
         )
-    start = max(start, head.body)
-    if start > head.body and where.read(start - 1, start) != b"\n":
-        raise TableFormatError(f"expected a shard that starts a line, got byte {start}", path)
-    first_line = 1 + sum(
-        block.count(b"\n") for _, block in line_blocks(where, 0, BLOCK_BYTES, start)
-    )
-    groups = list(
-        block_groups(where, head, path, typing, BLOCK_BYTES, None, None, (start, stop, first_line))
-    )
-    if any(group is None for group in groups):
-        raise TableFormatError(
-            "expected lines that end in \\n or \\r\\n, found a lone carriage return", path
-        )
-    return table_of(
-        where, head, path, typing, [g for g in groups if g is not None], start == head.body
-    )
+
+    def piece_bytes(self, rows: int) -> int:
+        """Blocks of about ``rows`` rows, as the header's rows measure them."""
+        row_bytes = max(1, self.head.body_bytes // max(1, self.head.rows))
+        return min(BLOCK_BYTES, max(1 << 16, rows * row_bytes))
+
+    def groups(self, size: int, rows: int | None) -> Iterator[Group]:
+        """The shard's blocks of ``size`` bytes in groups of ``rows`` rows (None: one group)."""
+        span = (self.start, self.stop, self.first_line)
+        for group in block_groups(
+            self.where, self.head, self.path, self.typing, size, rows, None, span
+        ):
+            if group is None:
+                raise TableFormatError(
+                    "expected lines that end in \\n or \\r\\n, found a lone carriage return",
+                    self.path,
+                )
+            yield group
+
+    def table(self, groups: list[Group]) -> Table:
+        """The table of some of the shard's groups: its lines, none of the header's."""
+        return table_of(self.where, self.head, self.path, self.typing, groups, False)
