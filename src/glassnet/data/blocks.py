@@ -25,10 +25,12 @@ from glassnet.data.numbers import number_cells
 
 __all__ = ["read_block"]
 
-_CONTROL = np.zeros(256, dtype=bool)
-_CONTROL[:32] = True
-_CONTROL[[9, 10]] = False
-_CONTROL[127:] = True  # not ASCII: the line-by-line reader knows more of Unicode's blanks
+# Printable ASCII, tab and line feed: anything else (control bytes, or not ASCII, where the
+# line-by-line reader knows more of Unicode's blanks) needs the careful reader.
+_PLAIN_BYTES = bytes(range(32, 127)) + b"\t\n"
+# What separates letters in a block of plain bytes: taken out, the letters of neighbouring
+# cells run together, so any ``inf`` or ``nan`` in the block is still found among them.
+_NOT_LETTERS = bytes(b for b in _PLAIN_BYTES if not chr(b).isalpha())
 _BLANKS_LINE = re.compile(rb"(?:^|\n)[ \t]+(?:\n|\Z)")
 _INFINITY = re.compile(rb"(?i)(?<![\w.+-])[+-]?inf(?:inity)?(?![\w.])")
 _SIGNED_NAN = re.compile(rb"(?i)(?<![\w.+-])[+-]nan(?![\w.])")
@@ -68,10 +70,11 @@ def read_block(
     if not block.endswith(b"\n"):
         block += b"\n"
     words = {word.casefold() for word in missing}
-    if _needs_care(block, words):
+    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)  # (n_rows,)
+    lengths = np.diff(ends, prepend=-1) - 1  # of every line, without its line break
+    if _needs_care(block, words, lengths):
         return None
-    n_rows = block.count(b"\n")
-    width = max(1, max(map(len, block.split(b"\n"))))
+    n_rows, width = len(ends), max(1, int(lengths.max()))
     loaded = _load(block, sep, numeric, width)
     if loaded is None:  # something else than numbers in a number column: all as bytes
         loaded = _load(block, sep, [False] * len(numeric), width)
@@ -85,18 +88,24 @@ def read_block(
     return cells
 
 
-def _needs_care(block: bytes, words: set[str]) -> bool:
-    """Whether ``block`` holds anything NumPy might read otherwise than the careful reader."""
-    if b'"' in block or b"#" in block or block.startswith(b"\n") or b"\n\n" in block:
+def _needs_care(block: bytes, words: set[str], lengths: np.ndarray[Any, Any]) -> bool:
+    """Whether ``block`` holds anything NumPy might read otherwise than the careful reader.
+
+    ``lengths`` are its lines' lengths. Each test is a search NumPy or CPython runs in C; the
+    letters alone (``_NOT_LETTERS`` taken out) are searched for ``inf`` and ``nan`` first, and
+    only where they might be does a regular expression look at the whole block.
+    """
+    if b'"' in block or b"#" in block or (lengths == 0).any():
         return True  # quotes, comments, blank lines
-    if _CONTROL[np.frombuffer(block, dtype=np.uint8)].any():
+    if block.translate(None, _PLAIN_BYTES):
         return True  # control bytes, or not ASCII
-    if (b" \n" in block or b"\t\n" in block) and _BLANKS_LINE.search(block):
+    blanks = (b" " in block and b" \n" in block) or (b"\t" in block and b"\t\n" in block)
+    if blanks and _BLANKS_LINE.search(block):
         return True  # a line of blanks only
-    lowered = block.lower()
-    if b"inf" in lowered and _INFINITY.search(block):
+    letters = block.translate(None, _NOT_LETTERS).lower()
+    if b"inf" in letters and _INFINITY.search(block):
         return True  # NumPy reads it as a number; the careful reader refuses it, with its place
-    if b"nan" in lowered:  # NumPy reads every nan as a number, so each must be a missing cell
+    if b"nan" in letters:  # NumPy reads every nan as a number, so each must be a missing cell
         return _SIGNED_NAN.search(block) is not None or (
             "nan" not in words and _NAN.search(block) is not None
         )
