@@ -81,10 +81,14 @@ def read_block(
     if loaded is None or len(loaded) != n_rows:
         return None
     absent = np.array(sorted({word.encode() for word in words} | {b"?", b""}))
+    blanks = b" " in block or b"\t" in block
     cells = []
     for j in range(len(numeric)):
         field = loaded[f"f{j}"]
-        cells.append(_numbers(field) if field.dtype.kind == "f" else _texts(field, sep, absent))
+        if field.dtype.kind == "f":
+            cells.append(_numbers(field))
+        else:
+            cells.append(_texts(field, sep, absent, blanks))
     return cells
 
 
@@ -138,27 +142,29 @@ def _numbers(values: np.ndarray[Any, Any]) -> Cells:
     return Cells(values, missing, np.full(values.shape, -1, dtype=np.int32), [])
 
 
-def _texts(raw: np.ndarray[Any, Any], sep: str, absent: np.ndarray[Any, Any]) -> Cells:
+def _texts(
+    raw: np.ndarray[Any, Any], sep: str, absent: np.ndarray[Any, Any], blanks: bool
+) -> Cells:
     """A bytes column sorted as ``sort_cells`` sorts texts: missing, plain numbers, the rest.
 
-    Each distinct text is looked at once: plain numbers (``numbers.number_cells``) become
-    values, converted by NumPy exactly as ``float()`` converts them; the other texts are
-    numbered in order of first appearance.
+    Each distinct text is looked at once: missing words, plain numbers
+    (``numbers.number_cells``, converted by NumPy exactly as ``float()`` converts them), the
+    other texts numbered in order of first appearance. ``blanks`` says whether the block holds
+    a blank or tab at all (cells are stripped only then).
     """
-    stripped = np.char.strip(np.ascontiguousarray(raw), b" \t") if sep != " " else raw
-    missing = np.isin(np.char.lower(stripped), absent)
-    present = np.flatnonzero(~missing)
-    distinct, first, inverse = np.unique(stripped[present], return_index=True, return_inverse=True)
-    plain = number_cells(distinct)
+    longest = int(np.char.str_len(raw).max()) if raw.size else 1
+    cells = np.ascontiguousarray(raw).astype(f"S{max(1, longest)}")  # narrow: a quick sort
+    if sep != " " and blanks:
+        cells = np.char.strip(cells, b" \t")
+    distinct, first, inverse = np.unique(cells, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    gone = np.isin(np.char.lower(distinct), absent)  # the distinct texts that are missing cells
+    plain = number_cells(distinct) & ~gone
     numbers = np.full(len(distinct), np.nan)
     numbers[plain] = distinct[plain].astype(np.float64)
-    values = np.full(raw.shape, np.nan)
-    values[present] = numbers[inverse]
-    others = np.flatnonzero(~plain)
+    others = np.flatnonzero(~plain & ~gone)
     order = others[np.argsort(first[others], kind="stable")]  # first appearance first
     rank = np.full(len(distinct), -1, dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
-    codes = np.full(raw.shape, -1, dtype=np.int32)
-    codes[present] = rank[inverse]
     texts = [distinct[k].decode("ascii") for k in order]
-    return Cells(values, missing, codes, texts)
+    return Cells(numbers[inverse], gone[inverse], rank[inverse], texts)
