@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.data.columns import Cells
+from glassnet.data.columns import Cells, no_texts
 from glassnet.data.numbers import number_cells
 
 __all__ = ["read_block"]
@@ -139,7 +139,7 @@ def _numbers(values: np.ndarray[Any, Any]) -> Cells:
     """A float64 column: its NaNs are the missing cells (``nan`` is a missing word here)."""
     values = np.ascontiguousarray(values)
     missing = np.isnan(values)
-    return Cells(values, missing, np.full(values.shape, -1, dtype=np.int32), [])
+    return Cells(values, missing, no_texts(len(values)), [])
 
 
 def _texts(

@@ -44,6 +44,7 @@ __all__ = [
     "first_evidence",
     "merge_cells",
     "missing_words",
+    "no_texts",
     "sort_cells",
     "type_column",
     "type_columns",
@@ -163,12 +164,24 @@ def sort_cells(cells: Sequence[str], absent: frozenset[str], plain: bool = True)
     return Cells(values, missing, codes, list(index))
 
 
+def no_texts(n: int) -> IntArray:
+    """The codes of ``n`` cells none of which is a text: -1 each, one number's memory."""
+    return np.broadcast_to(np.int32(-1), (n,))
+
+
 def merge_cells(pieces: Sequence[Cells]) -> Cells:
     """One column's pieces, in order, as one: their texts numbered in order of first appearance."""
     if len(pieces) == 1:
         return pieces[0]
     if not pieces:
         return Cells(np.zeros(0), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int32))
+    if not any(piece.texts for piece in pieces):  # numbers and missing cells only
+        n = sum(len(piece.values) for piece in pieces)
+        return Cells(
+            np.concatenate([piece.values for piece in pieces]),
+            np.concatenate([piece.missing for piece in pieces]),
+            no_texts(n),
+        )
     index: dict[str, int] = {}
     codes = []
     for piece in pieces:
@@ -307,9 +320,14 @@ def _numbers(
     j: int,
     where: Callable[[int], tuple[int, str]],
 ) -> Column:
-    """A number column read in ``fmt``; a cell that is no number, or not finite, is an error."""
-    values = cells.values.copy()
+    """A number column read in ``fmt``; a cell that is no number, or not finite, is an error.
+
+    The column takes the cells' values as they are when there is no text to read (the cells
+    are not used again): a copy of a big table's numbers would double its memory.
+    """
+    values = cells.values
     if cells.texts:
+        values = values.copy()
         read = [fmt.read(text) for text in cells.texts]
         bad = [k for k, value in enumerate(read) if value is None]
         if bad:

@@ -183,9 +183,11 @@ def table_of(
             "expected data rows after the header, found none", name, head.header_line
         )
     n_columns = head.n_columns
-    merged = [
-        merge_cells([piece for g in groups for piece in g.pieces[j]]) for j in range(n_columns)
-    ]
+    merged = []
+    for j in range(n_columns):  # each column's pieces let go once merged: one copy at a time
+        merged.append(merge_cells([piece for g in groups for piece in g.pieces[j]]))
+        for group in groups:
+            group.pieces[j] = []
     if typing.decimal is None and first_evidence(merged, ",") is not None:
         raise DecimalCommaError
     starts = np.concatenate(
