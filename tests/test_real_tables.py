@@ -104,6 +104,19 @@ def test_number_formats_are_read_when_a_whole_column_agrees(text, column, values
     assert bool(table.notes) == ("+" not in text)  # a plus sign is a plain number: no note
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("r,y\n12%,0\n5.5%,1\n", "(percentages, 12% read as 0.12)"),
+        ("p;y\n5 €;0\n12,5 €;1\n", "(currency €, decimal comma)"),
+        ("p,y\n\"1 200\",0\n35,1\n", "(a space between thousands)"),
+    ],
+)
+def test_a_formats_note_names_only_what_its_cells_hold(text, said):
+    (note,) = parse_table(text, "t").notes
+    assert note.endswith(said)
+
+
 def test_a_comma_that_could_mean_either_is_refused_naming_the_option(tmp_path, capsys):
     err = refused(tmp_path, capsys, "a;b;y\n1,200;1;0\n2,500;2;1\n3,000;3;?\n")
     assert err == (

@@ -220,8 +220,11 @@ def _candidates(texts: Sequence[str], decimal: str) -> Iterable[NumberFormat]:
         yield NumberFormat(date=True)
     percent = any(text.rstrip().endswith("%") for text in sample)
     currency = next((c for c in CURRENCIES if any(c in text for text in sample)), "")
-    separators = ("," if decimal == "." else ".", "'", " ", "")
-    for thousands in separators:
+    # Only separators some number holds: "12%" is not "',' between thousands" for lack of a
+    # comma, nor "5 €" "a space between thousands".
+    bodies = [_strip_currency(text.strip(), currency).rstrip("%").strip() for text in texts]
+    separators = ("," if decimal == "." else ".", "'", " ")
+    for thousands in [*(s for s in separators if any(s in body for body in bodies)), ""]:
         yield NumberFormat(decimal, thousands, percent, currency)
 
 
