@@ -303,6 +303,33 @@ def test_a_table_with_a_label_input_gets_a_decision_view_with_the_rest_held(play
     assert (run["plane"]["x"], run["plane"]["y"]) == ("height", "width")
 
 
+MESSY_CSV = """\
+price,rooms,colour,kind
+"1,200",3,red,big
+NA,2,blue,small
+"3,400",,red,big
+"2,100",4,red,?
+"1,000",1,blue,small
+"5,500",5,,big
+900,2,blue,small
+"4,000",4,red,?
+"""
+
+
+def test_a_messy_table_plays_and_says_what_glassnet_assumed(playground):
+    state = playground.load_table("messy.csv", MESSY_CSV.encode())
+    notes = state["run"]["notes"]
+    assert any("read '1,200' as 1200 (',' between thousands)" in note for note in notes)
+    assert any("'rooms'" in note and "missing" in note for note in notes), notes
+    points = state["run"]["plane"]["points"]
+    assert len(points["x"]) == 4  # of 6 known rows, 2 miss price or rooms: not on the plane
+    assert all(isinstance(v, float) for v in points["x"] + points["y"])
+    playground.run.advance(50)
+    answers = playground.state()["frame"]["answers"]
+    assert answers["lines"] == [5, 9]
+    assert {row[-1] for row in answers["rows"]} <= {"big", "small"}
+
+
 def test_a_label_output_is_a_classifier_whose_plane_shows_classes(playground):
     rows = "".join(f"{x},{y},{'abc'[(x + y) % 3]}\n" for x in range(6) for y in range(5))
     state = playground.load_table("classes.csv", f"x,y,kind\n{rows}2,2,?\n".encode())

@@ -47,6 +47,9 @@ def describe_run(run: Run, plane: Plane | None, number: int, tables: list[str]) 
         "table": None if run.data.source is None else run.data.source.name,
         "plane": None if plane is None else plane.describe(),
         "tables": tables,
+        # What glassnet assumed about the table (formats, missing cells, the recipe), as
+        # glassnet solve says it on stderr.
+        "notes": list(model.notes_),
     }
 
 

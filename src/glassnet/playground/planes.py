@@ -143,8 +143,12 @@ def _axes(x_range: tuple[float, float], y_range: tuple[float, float]) -> tuple[A
 
 
 def _range(values: Array) -> tuple[float, float]:
-    """A column's range with a quarter of it (at least 0.25) added on each side."""
-    low, high = float(np.min(values)), float(np.max(values))
+    """A column's range with a quarter of it (at least 0.25) added on each side.
+
+    Missing cells (NaN) are left out; a column with none known spans 0 to 1.
+    """
+    known = values[~np.isnan(values)]
+    low, high = (float(np.min(known)), float(np.max(known))) if known.size else (0.0, 1.0)
     pad = max(0.25 * (high - low), 0.25)
     return low - pad, high + pad
 
@@ -206,16 +210,22 @@ def _table_points(
     names: tuple[str, str],
     span: float,
 ) -> dict[str, list[Any]]:
-    """The rows with known outputs, at their place on the plane, coloured by their output."""
+    """The rows with known outputs, at their place on the plane, coloured by their output.
+
+    A row missing either of the plane's two inputs has no place on it and is left out.
+    """
     points: dict[str, list[Any]] = {"x": [], "y": [], "colour": [], "test": []}
     for table, is_test in ((train, False), (test, True)):
         if table is None:
             continue
         known = ~table.missing(table.column_index(target))
-        for axis, name in zip(("x", "y"), names, strict=True):
-            points[axis] += table.numbers(table.column_index(name))[known].tolist()
-        points["colour"] += _point_colours(model, model.encode(table)[1], span)
-        points["test"] += [is_test] * int(known.sum())
+        x, y = (table.numbers(table.column_index(name))[known] for name in names)
+        placed = ~np.isnan(x) & ~np.isnan(y)
+        points["x"] += x[placed].tolist()
+        points["y"] += y[placed].tolist()
+        colours = _point_colours(model, model.encode(table)[1], span)
+        points["colour"] += [c for c, kept in zip(colours, placed, strict=True) if kept]
+        points["test"] += [is_test] * int(placed.sum())
     return points
 
 

@@ -142,6 +142,13 @@
     $("edit").hidden = true;
     $("story").textContent = "";
     $("program-box").hidden = true;
+    const notes = described.notes || [];
+    $("notes").replaceChildren(...notes.map((note) => {
+      const item = document.createElement("li");
+      item.textContent = note;
+      return item;
+    }));
+    $("notes").hidden = notes.length === 0;
   }
 
   function options(select, choices, chosen) {
