@@ -91,9 +91,9 @@ class Lines(Sequence[str]):
     def __getitem__(self, index: slice) -> Sequence[str]: ...
 
     def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
+        if isinstance(index, slice):  # numbered as in the whole source, as an index is
             start = self.first - 1
-            return [self[k + start] for k in range(*index.indices(len(self)))]
+            return [self[k] for k in range(*index.indices(start + len(self))) if k >= start]
         index -= self.first - 1  # lines are numbered as in the whole source
         if self.texts is not None:
             return self.texts[index]
