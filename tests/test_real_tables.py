@@ -109,7 +109,7 @@ def test_number_formats_are_read_when_a_whole_column_agrees(text, column, values
     [
         ("r,y\n12%,0\n5.5%,1\n", "(percentages, 12% read as 0.12)"),
         ("p;y\n5 €;0\n12,5 €;1\n", "(currency €, decimal comma)"),
-        ("p,y\n\"1 200\",0\n35,1\n", "(a space between thousands)"),
+        ('p,y\n"1 200",0\n35,1\n', "(a space between thousands)"),
     ],
 )
 def test_a_formats_note_names_only_what_its_cells_hold(text, said):
