@@ -6,6 +6,7 @@ loss and an optimizer; they are structural, so user classes need not inherit any
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol, TypeAlias
 
 import numpy as np
@@ -13,6 +14,8 @@ from numpy.typing import NDArray
 
 Array: TypeAlias = NDArray[np.floating[Any]]
 RngLike: TypeAlias = "int | np.random.Generator | np.random.RandomState | None"
+#: One NumPy call with its arguments bound (``functools.partial``); training runs lists of them.
+Call: TypeAlias = Callable[[], object]
 
 
 class Layer(Protocol):
