@@ -92,7 +92,8 @@ def test_table_model_evaluate_reports_sklearn_metrics_in_table_units(rng):
 def test_table_model_evaluate_reports_sklearn_accuracy_for_labels(rng):
     X = rng.normal(size=(45, 2))
     labels = np.array(["low", "mid", "high"])[np.digitize(X[:, 0] + 0.3 * X[:, 1], [-0.5, 0.5])]
-    lines = ["a,b,kind"] + [f"{a!r},{b!r},{kind}" for (a, b), kind in zip(X, labels, strict=True)]
+    lines = ["a,b,kind"]
+    lines += [f"{float(a)!r},{float(b)!r},{k}" for (a, b), k in zip(X, labels, strict=True)]
     table = parse_table("\n".join(lines) + "\n", "t.csv")
     model = TableModel(hidden=(3,), epochs=15).fit(table)
     found = model.evaluate(table)
