@@ -81,8 +81,8 @@ def _provenance(report: dict[str, Any]) -> list[str]:
         f"Source: commit {_commit(machine)}. Machine: {machine['cpu']}, "
         f"{machine['cpu_count']} cores, {load_line} (1, 5 and 15 minutes); Python "
         f"{machine['python']}, NumPy {machine['numpy']}, torch {machine.get('torch')}, "
-        f"scikit-learn {machine.get('sklearn')}, threads per contender "
-        f"{machine.get('threads', 'not set')}; BLAS: {blas or 'not reported'}; cleared: "
+        f"scikit-learn {machine.get('sklearn')}, {_threads(machine.get('threads'))} per "
+        f"contender; BLAS: {blas or 'not reported'}; cleared: "
         f"{machine.get('cleared') or 'nothing was set'}.",
     ]
 
@@ -93,6 +93,10 @@ def _commit(machine: dict[str, Any]) -> str:
         return "unknown"
     changed = machine.get("changed_files") or []
     return commit[:10] + (f" with changes to {', '.join(changed)}" if changed else "")
+
+
+def _threads(count: int | None) -> str:
+    return "threads not set" if count is None else f"{count} thread" + ("" if count == 1 else "s")
 
 
 def _load(values: Sequence[float]) -> str:
@@ -266,8 +270,7 @@ TARGETS = [
 def targets(reports: Sequence[dict[str, Any]]) -> str:
     """One row per target, one column per report: the figure and whether it is met."""
     header = " | ".join(
-        f"`{report['path']}` ({report['machine'].get('threads', '?')} thread(s))"
-        for report in reports
+        f"`{report['path']}` ({_threads(report['machine'].get('threads'))})" for report in reports
     )
     lines = [f"| target | {header} |", "|---" * (len(reports) + 1) + "|"]
     for target in TARGETS:
@@ -298,7 +301,7 @@ def readme(reports: Sequence[dict[str, Any]]) -> str:
     machine = report["machine"]
     return (
         f"On {machine['cpu_count']} cores of an {machine['cpu']} "
-        f"({machine.get('threads')} thread each, load average "
+        f"({_threads(machine.get('threads'))} per contender, load average "
         f"{machine['load_average'][0]:.2f} at the start; `{report['path']}`): the tutorial's "
         f"`fit` takes {ratio(tiny, 'glassnet fit', 'ten-line program'):.2f}× the ten-line "
         f"program's time per step and {ratio(tiny, 'glassnet fit', FLOAT_LOOP):.2f}× that of "
