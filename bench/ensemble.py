@@ -30,12 +30,11 @@ def glassnet_ensemble(
     import glassnet as gn
 
     X, y = np.array(INPUTS), np.array(OUTPUTS).T
-    seeds = [np.random.RandomState(s) for s in range(K)]
 
     def run() -> float:
         ensemble = gn.Ensemble(
             [gn.Dense(3, 1, activation="sigmoid", bias=False)],
-            seeds=[np.random.RandomState(s) for s in range(K)] if K > 1 else seeds[:1],
+            seeds=[np.random.RandomState(s) for s in range(K)],  # fresh: every run starts alike
             loss="sse",
             optimizer=gn.SGD(lr=1.0),
             init="uniform",
