@@ -237,7 +237,7 @@ def test_random_state_forms(iris):
     ("params", "message"),
     [
         ({"activation": "rleu"}, "unknown activation 'rleu'; choose from identity, logistic"),
-        ({"solver": "lbfgs"}, "unknown solver 'lbfgs'; choose from adam, sgd"),
+        ({"solver": "newton"}, "unknown solver 'newton'; choose from adam, sgd, lbfgs"),
         ({"batch_size": 0}, "batch_size must be 'auto' or an int >= 1, got 0"),
         ({"hidden_layer_sizes": (3, 0)}, r"hidden_layer_sizes must be positive ints, got \(3, 0\)"),
         ({"max_iter": 0}, "max_iter must be an int >= 1, got 0"),
@@ -390,3 +390,55 @@ def test_starting_weights_are_mlpclassifier_s(activation, iris):
     assert [array.shape for array in drawn] == [array.shape for array in expected]
     for got, want in zip(drawn, expected, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"alpha": 1.0, "max_iter": 15},
+        {"activation": "tanh", "max_fun": 30},
+        {"warm_start": True},
+    ],
+    ids=["defaults", "max-iter", "max-fun", "warm-start"],
+)
+@pytest.mark.parametrize("target", ["multiclass", "binary", "regression"])
+def test_lbfgs_trains_as_scikit_learn_s_does(settings, target, iris):
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+    X, y = iris
+    X = StandardScaler().fit_transform(X)
+    if target == "binary":
+        y = y == 1
+    elif target == "regression":
+        y = X[:, 0] * X[:, 1] + y
+    if target == "regression":
+        pair = (MLPRegressor, GlassRegressor)
+    else:
+        pair = (MLPClassifier, GlassClassifier)
+    common = {"hidden_layer_sizes": (6,), "solver": "lbfgs", "random_state": 2, **settings}
+    fitted = []
+    for estimator in pair:
+        model = estimator(**common)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(2 if settings.get("warm_start") else 1):
+                model.fit(X, y)
+        fitted.append(
+            (model, [w for w in caught if issubclass(w.category, SklearnConvergenceWarning)])
+        )
+    (theirs, their_warnings), (ours, our_warnings) = fitted
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.loss_ == theirs.loss_
+    assert len(our_warnings) == len(their_warnings)
+    assert not hasattr(ours, "loss_curve_")
+    for got, expected in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    ):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-13)
+
+
+def test_lbfgs_has_no_partial_fit(iris):
+    X, y = iris
+    with pytest.raises(AttributeError, match="only available for stochastic optimizers"):
+        GlassClassifier(solver="lbfgs").partial_fit(X, y, classes=[0, 1, 2])

@@ -27,8 +27,8 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
     output per label. It trains as ``MLPClassifier`` with the same parameters does, step for step:
     the same starting weights drawn from the same ``random_state`` stream (Glorot's uniform rule,
     biases included), the same shuffles and validation split, the same gradients with the L2
-    penalty, scikit-learn's own Adam and SGD (with its learning-rate schedules), and its stopping
-    rules; on float64 data both end with the same weights. The ``"lbfgs"`` solver is not offered.
+    penalty, scikit-learn's own Adam and SGD (with its learning-rate schedules) or SciPy's L-BFGS-B
+    as scikit-learn runs it, and its stopping rules; on float64 data both end with the same weights.
 
     Parameters
     ----------
@@ -36,7 +36,8 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
         Units of each hidden layer; ``()`` for none.
     activation : {"relu", "tanh", "logistic", "identity", "leaky_relu"}, default="relu"
         Activation of the hidden layers (``"sigmoid"`` is accepted for ``"logistic"``).
-    solver : {"adam", "sgd"}, default="adam"
+    solver : {"adam", "sgd", "lbfgs"}, default="adam"
+        "lbfgs" minimizes the loss over all rows at once (no batches, epochs or ``partial_fit``).
     alpha : float, default=1e-4
         L2 penalty: ``½·alpha·Σ‖W‖²`` divided by the batch size is added to the loss.
     batch_size : int or "auto", default="auto"
@@ -73,6 +74,8 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
         For ``solver="adam"``.
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping.
+    max_fun : int, default=15000
+        For ``solver="lbfgs"``: most evaluations of the loss.
 
     Attributes
     ----------

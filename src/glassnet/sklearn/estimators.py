@@ -29,7 +29,7 @@ from glassnet.errors import ConvergenceWarning as _GlassnetConvergenceWarning
 from glassnet.nn.layers import Dense
 from glassnet.nn.network import Network
 from glassnet.nn.optimizers import SGD, Adam, Optimizer
-from glassnet.sklearn.solvers import SklearnAdam, SklearnSGD, glorot_draws
+from glassnet.sklearn.solvers import SklearnAdam, SklearnSGD, glorot_draws, minimize_lbfgs
 
 
 class ConvergenceWarning(_GlassnetConvergenceWarning, _SklearnConvergenceWarning):
@@ -45,7 +45,7 @@ _ACTIVATIONS = {
     "relu": "relu",
     "leaky_relu": "leaky_relu",
 }
-_SOLVERS = ("adam", "sgd")
+_SOLVERS = ("adam", "sgd", "lbfgs")
 _SCHEDULES = ("constant", "invscaling", "adaptive")
 
 
@@ -80,6 +80,7 @@ class _GlassEstimator(BaseEstimator):
         beta_2: float = 0.999,
         epsilon: float = 1e-8,
         n_iter_no_change: int = 10,
+        max_fun: int = 15000,
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -103,6 +104,7 @@ class _GlassEstimator(BaseEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
 
     # -- subclasses fill these in --------------------------------------------------------------
 
@@ -147,11 +149,18 @@ class _GlassEstimator(BaseEstimator):
         self
         """
         X, y = self._prepare(X, y, None, partial=False)
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(X, self._encode(y))
+            return self
         self._solver = self._make_solver()  # a new one for every fit, warm or not
         self._train(X, self._encode(y), incremental=False)
         return self
 
     def _partial_fit(self, X: Any, y: Any, classes: Any) -> None:
+        if self.solver == "lbfgs":
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. lbfgs is not stochastic."
+            )
         if self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True")
         X, y = self._prepare(X, y, classes, partial=True)
@@ -216,7 +225,7 @@ class _GlassEstimator(BaseEstimator):
             raise ConfigurationError(
                 f"batch_size must be 'auto' or an int >= 1, got {self.batch_size!r}"
             )
-        for name in ("max_iter", "n_iter_no_change"):
+        for name in ("max_iter", "n_iter_no_change", "max_fun"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ConfigurationError(f"{name} must be an int >= 1, got {value!r}")
@@ -283,6 +292,12 @@ class _GlassEstimator(BaseEstimator):
         )
         self.n_iter_ = 0
         self.t_ = 0
+        if hasattr(self, "_solver"):
+            del self._solver
+        if self.solver != "lbfgs":  # what the stochastic solvers keep, as scikit-learn has it
+            self._initialize_stochastic()
+
+    def _initialize_stochastic(self) -> None:
         self.loss_curve_: list[float] = []
         self._no_improvement_count = 0
         if self.early_stopping:
@@ -293,9 +308,7 @@ class _GlassEstimator(BaseEstimator):
             self.best_loss_ = math.inf
             self.validation_scores_ = None
             self.best_validation_score_ = None
-        self._best_weights = network.get_weights()
-        if hasattr(self, "_solver"):
-            del self._solver
+        self._best_weights = self.network_.get_weights()
 
     def _split_validation(self, X: Array, Y: Array) -> tuple[Array, Array, Array, Any]:
         """Hold out ``validation_fraction`` of the rows: X, Y to train on, X_val, y_val to score."""
@@ -369,7 +382,33 @@ class _GlassEstimator(BaseEstimator):
             )
 
     def _step(self, X: Array, Y: Array) -> float:
-        """One update on a batch, with scikit-learn's arithmetic; returns the batch's loss.
+        """One update on a batch, with scikit-learn's arithmetic; returns the batch's loss."""
+        loss = self._gradients(X, Y)
+        self._solver.step(self._pairs())
+        return loss
+
+    def _pairs(self) -> list[tuple[Array, Array]]:
+        """(param, grad) of every weight, then of every bias: scikit-learn's order of params."""
+        layers = self.network_.layers
+        return [(layer.weights, layer.dW) for layer in layers] + [
+            (layer.bias, layer.db)  # type: ignore[misc]
+            for layer in layers
+        ]
+
+    def _fit_lbfgs(self, X: Array, Y: Array) -> None:
+        """The "lbfgs" solver: L-BFGS-B on every row at once, as scikit-learn runs it."""
+        self.n_iter_, self.loss_, status, message = minimize_lbfgs(
+            lambda: self._gradients(X, Y), self._pairs(), self.max_iter, self.max_fun, self.tol
+        )
+        if status != 0:
+            text = f"lbfgs failed to converge after {self.n_iter_} iteration(s) (status={status}): "
+            text += message
+            if self.n_iter_ == self.max_iter:
+                text += f"; raise max_iter (now {self.max_iter})"
+            warnings.warn(text, ConvergenceWarning, stacklevel=3)
+
+    def _gradients(self, X: Array, Y: Array) -> float:
+        """Fill every layer's dW and db for a batch as scikit-learn does; return the batch's loss.
 
         The output layer's error ``A − Y`` is ∂L/∂Z of each loss here (cross-entropy after a
         sigmoid or softmax, half the squared error after the identity); each layer's gradient
@@ -386,15 +425,11 @@ class _GlassEstimator(BaseEstimator):
         for index in range(len(layers) - 2, -1, -1):
             assert dA is not None
             dA = layers[index].backward(dA, need_dX=index > 0)
-        pairs: list[tuple[Array, Array]] = []
         for layer in layers:
             assert layer.db is not None
             layer.dW += self.alpha * layer.weights
             layer.dW /= n
             layer.db /= n
-            pairs.append((layer.weights, layer.dW))
-        pairs += [(layer.bias, layer.db) for layer in layers]  # type: ignore[misc]
-        self._solver.step(pairs)  # coefs then intercepts, as scikit-learn orders its params
         return loss
 
     def _stop(self, X_val: Array | None, y_val: Any) -> bool:

@@ -6,12 +6,15 @@ velocity ``v ← μv − ηg``, with a learning rate that may shrink by a schedu
 that arithmetic in the same order, so a ``GlassClassifier`` trains as an ``MLPClassifier`` with the
 same settings does. They are not glassnet's own optimizers (``glassnet.nn.optimizers``): a network
 saved from an estimator names the glassnet optimizer with the same settings instead.
+``minimize_lbfgs`` runs the "lbfgs" solver as scikit-learn does: SciPy's L-BFGS-B on the whole
+data set, with every weight and bias packed into one vector in scikit-learn's order.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -130,3 +133,57 @@ def glorot_draws(rng: Any, widths: list[int], logistic: bool, dtype: Any) -> lis
         drawn.append(rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype, copy=False))
         drawn.append(rng.uniform(-bound, bound, n_out).astype(dtype, copy=False))
     return drawn
+
+
+def minimize_lbfgs(
+    loss_and_gradients: Callable[[], float],
+    pairs: list[tuple[Array, Array]],
+    max_iter: int,
+    max_fun: int,
+    tol: float,
+) -> tuple[int, float, int, str]:
+    """Minimize a loss over the params of ``pairs`` with SciPy's L-BFGS-B; leave the best in them.
+
+    Parameters
+    ----------
+    loss_and_gradients : callable
+        Returns the loss at the params' values now, having filled in their grads.
+    pairs : list of (param, grad)
+        Packed in this order (scikit-learn's: every layer's weights, then every bias).
+    max_iter, max_fun, tol : int, int, float
+        L-BFGS-B's ``maxiter``, ``maxfun`` and ``gtol``.
+
+    Returns
+    -------
+    tuple
+        Iterations (at most ``max_iter``), the final loss, SciPy's status (0: converged) and its
+        message.
+    """
+    import scipy.optimize  # scikit-learn's own dependency
+
+    def unpack(packed: Array) -> None:
+        start = 0
+        for param, _ in pairs:
+            param[...] = packed[start : start + param.size].reshape(param.shape)
+            start += param.size
+
+    def objective(packed: Array) -> tuple[float, Array]:
+        unpack(packed)
+        loss = loss_and_gradients()
+        return loss, np.hstack([grad.ravel() for _, grad in pairs])
+
+    start = np.hstack([param.ravel() for param, _ in pairs])
+    result = scipy.optimize.minimize(
+        objective,
+        start,
+        method="L-BFGS-B",
+        jac=True,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    unpack(result.x)
+    return (
+        min(int(result.nit), max_iter),
+        float(result.fun),
+        int(result.status),
+        str(result.message),
+    )
