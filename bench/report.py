@@ -129,7 +129,7 @@ def _result_table(result: dict[str, Any]) -> list[str]:
         lines += [
             "",
             f"GFLOP/s ({result['flop_per_epoch'] / 1e9:.1f} GFLOP an epoch: five products per "
-            f"batch): {rates}. glassnet's rate is {result['share_of_gemm_rate']:.0%} of the "
+            f"batch): {rates}. glassnet's rate is {result['share_of_gemm_rate']:.1%} of the "
             "GEMM-only rate.",
         ]
     if "sum_of_parts" in result:
@@ -192,7 +192,7 @@ def _value_at_most(name: str, limit: float) -> Callable[[dict[str, Any]], tuple[
 def _gemm_share(limit: float) -> Callable[[dict[str, Any]], tuple[str, bool]]:
     def measure(result: dict[str, Any]) -> tuple[str, bool]:
         share = float(result["share_of_gemm_rate"])
-        return f"{share:.0%}", share >= limit
+        return f"{share:.1%}", share >= limit
 
     return measure
 
@@ -290,19 +290,27 @@ def targets(reports: Sequence[dict[str, Any]]) -> str:
 
 
 def readme(reports: Sequence[dict[str, Any]]) -> str:
-    """The README's paragraph on speed, from one report that ran tiny, ensemble K=1000 and mid."""
-    (report,) = reports
-    found = {result["name"]: result for result in report["results"]}
+    """The README's paragraph on speed: tiny, ensemble K=1000 and mid float32, from the reports.
+
+    A result found in several reports is taken from the last one (say, a longer run of one size).
+    """
+    found: dict[str, dict[str, Any]] = {}
+    where: dict[str, str] = {}
+    for report in reports:
+        for result in report["results"]:
+            found[result["name"]] = result
+            where[result["name"]] = report["path"]
     tiny, ensemble, mid = found["tiny"], found["ensemble K=1000"], found["mid float32"]
 
     def ratio(result: dict[str, Any], ours: str, peer: str) -> float:
         return _median(result, ours) / _median(result, peer)
 
-    machine = report["machine"]
+    machine = reports[0]["machine"]
+    files = ", ".join(f"`{path}`" for path in dict.fromkeys(where.values()))
     return (
         f"On {machine['cpu_count']} cores of an {machine['cpu']} "
         f"({_threads(machine.get('threads'))} per contender, load average "
-        f"{machine['load_average'][0]:.2f} at the start; `{report['path']}`): the tutorial's "
+        f"{machine['load_average'][0]:.2f} at the start; {files}): the tutorial's "
         f"`fit` takes {ratio(tiny, 'glassnet fit', 'ten-line program'):.2f}× the ten-line "
         f"program's time per step and {ratio(tiny, 'glassnet fit', FLOAT_LOOP):.2f}× that of "
         f"the same loop on float arrays ({fmt(_median(tiny, 'glassnet fit'))} µs), and is "
@@ -316,7 +324,8 @@ def readme(reports: Sequence[dict[str, Any]]) -> str:
         f"{ratio(ensemble, 'glassnet Ensemble', 'numpy batched sketch'):.2f}× the time of the "
         f"same step batched by hand in NumPy ({fmt(_median(ensemble, 'glassnet Ensemble float32'))}"
         f" ns in float32, where PyTorch's batched version takes "
-        f"{fmt(_median(ensemble, 'torch batched float32'))} ns)."
+        f"{fmt(_median(ensemble, 'torch batched float32'))} ns; median of "
+        f"{len(ensemble['samples']['glassnet Ensemble'])} runs)."
     )
 
 
