@@ -124,6 +124,9 @@ def _result_table(result: dict[str, Any]) -> list[str]:
             f"| {name} | {fmt(statistics.median(values))} | {fmt(min(values))} | "
             f"{fmt(max(values))} | {ratio} |"
         )
+    if "worst_ms" in result:
+        worst = ", ".join(f"{k} {v:.1f} ms" for k, v in result["worst_ms"].items())
+        lines += ["", f"Worst single trial: {worst}."]
     if "gflops" in result:
         rates = ", ".join(f"{k} {v:.1f}" for k, v in result["gflops"].items())
         lines += [

@@ -1,7 +1,8 @@
 """Run glassnet's benchmarks and report medians, ratios and the machine they ran on.
 
 Usage: ``python -m bench`` (or ``python bench/run.py``)
-[--only tiny,ensemble,mid,memory,operations] [--repeats N] [--quick] [--threads N] [--out FILE].
+[--only tiny,ensemble,mid,memory,operations,playground] [--repeats N] [--quick] [--threads N]
+[--out FILE].
 Every contender gets the same number of threads. The command clears OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE for itself (re-running itself before NumPy loads) so that NumPy's BLAS picks its
 own kernels; the kernel in use is reported. Results are printed and written as JSON (default:
@@ -23,7 +24,7 @@ if __package__ in (None, ""):  # run as a file: make ``bench`` importable from t
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-BENCHMARKS = ("tiny", "ensemble", "mid", "memory", "operations")
+BENCHMARKS = ("tiny", "ensemble", "mid", "memory", "operations", "playground")
 
 
 def reexec_without_blas_overrides() -> None:
@@ -55,6 +56,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", help="ensemble: comma-separated K values")
     parser.add_argument("--budget", type=int, help="ensemble: network-steps per timed run")
     parser.add_argument("--samples", type=int, help="mid and memory: rows of data")
+    parser.add_argument("--seconds", type=float, help="playground: seconds per measurement")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(args.only) - set(BENCHMARKS))
@@ -75,6 +77,7 @@ def _settings(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         "mid": {"n_samples": samples},
         "memory": {"n_samples": samples},
         "operations": {"n_samples": samples, "calls": 20 if quick else 200},
+        "playground": {"seconds": args.seconds or (1.0 if quick else 3.0)},
     }
 
 
@@ -111,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for result in produced if isinstance(produced, list) else [produced]:
             first = next(iter(result.samples))
             print("\n" + common.table(result, ours.get(name, first), 3), flush=True)
+            if "worst_ms" in result.extra:
+                worst = ", ".join(f"{k}: {v:.1f}" for k, v in result.extra["worst_ms"].items())
+                print(f"  worst of {sum(result.extra['trials'].values())} trials (ms): {worst}")
             if "gflops" in result.extra:
                 rates = ", ".join(f"{k}: {v:.1f}" for k, v in result.extra["gflops"].items())
                 print(f"  GFLOP/s: {rates}")

@@ -1,16 +1,23 @@
 """Draw the tutorial's pictures into docs/figures: run `python docs/make_figures.py` after changes.
 
 Every picture comes from the same networks, settings and seeds as the code in docs/tutorial.md.
+The iris picture and story (README) come from the command line itself, run on scikit-learn's
+bundled iris table written as CSV: `glassnet solve iris.csv --plot` and `glassnet explain
+iris.csv`, whose text goes to docs/iris-explain.txt (scikit-learn is needed for the data only).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 import glassnet as gn
+from glassnet.cli import main
 from glassnet.plot import (
     WeightRecorder,
     animate,
@@ -81,7 +88,34 @@ def draw(folder: Path) -> list[Path]:
 
     animate(xor_network(), XOR_X, XOR_Y, folder / "xor-training.gif", epochs=10_000, frames=16)
     written.append(folder / "xor-training.gif")
+    written += draw_iris(folder)
     return written
+
+
+def iris_csv(folder: Path) -> Path:
+    """scikit-learn's iris as a CSV table: four measurements in cm, then the species."""
+    from sklearn.datasets import load_iris
+
+    frame = load_iris(as_frame=True).frame
+    frame.columns = ["sepal_length", "sepal_width", "petal_length", "petal_width", "species"]
+    frame["species"] = load_iris().target_names[frame["species"]]
+    path = folder / "iris.csv"
+    frame.to_csv(path, index=False, float_format="%g")
+    return path
+
+
+def draw_iris(folder: Path) -> list[Path]:
+    """The iris overview picture (solve --plot) and the iris story (explain), as users run them."""
+    with tempfile.TemporaryDirectory() as work:
+        table = str(iris_csv(Path(work)))
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["solve", table, "--plot", str(folder / "iris-overview.png"), "-q"]) == 0
+        story = io.StringIO()
+        with contextlib.redirect_stdout(story):
+            assert main(["explain", table]) == 0
+    text = folder.parent / "iris-explain.txt"
+    text.write_text(story.getvalue(), encoding="utf-8")
+    return [folder / "iris-overview.png", text]
 
 
 if __name__ == "__main__":

@@ -5,9 +5,12 @@ A ```python block runs in one namespace shared by the whole document, like a not
 something must be followed by one. A ```console block holds ``$ glassnet ...`` commands, each
 followed by its expected output. A ```bash block holds shell command lines (``#`` comments
 allowed): each runs, and a ```text block after it is their output. In a bash line, the steps
-that install glassnet (``python3 -m venv``, activating it, ``pip install``) are what the test
-environment already did, and ``scripts/check`` is the command that runs these tests: both are
-left out. Blocks run in the current folder, which callers make a fresh one.
+that install glassnet and what its tests need (``python3 -m venv``, activating it, ``pip
+install``, ``scripts/test-deps``) are what the test environment already did, and
+``scripts/check`` is the command that runs these tests: both are left out. ``glassnet
+playground``, which serves until Ctrl-C, is started on a free port without a browser, must print
+its URL, and is then stopped with Ctrl-C. Blocks run in the current folder, which callers make a
+fresh one.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import io
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -25,7 +29,10 @@ from pathlib import Path
 from glassnet.cli import main
 
 FENCE = re.compile(r"^```([\w-]*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
-INSTALLING = re.compile(r"^(python3? -m venv\b|\. \S+/bin/activate$|(python -m )?pip install\b)")
+INSTALLING = re.compile(
+    r"^(python3? -m venv\b|\. \S+/bin/activate$|(python -m )?pip install\b|scripts/test-deps$)"
+)
+SERVES = re.compile(r"^glassnet playground\b")
 SHELL = re.compile(r"[|<>;`$]")
 
 
@@ -94,22 +101,50 @@ def commands(block: Block) -> list[str]:
     return found
 
 
+def _environment() -> dict[str, str]:
+    """This environment's glassnet first on the PATH, and no browser to open."""
+    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    return {**os.environ, "PATH": path, "BROWSER": "true"}
+
+
+def run_server(command: str, where: str) -> None:
+    """Start a command that serves until Ctrl-C on a free port; check it prints its URL; stop it."""
+    argv = [*shlex.split(command), "--port", "0", "--no-browser"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "glassnet", *argv[1:]],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_environment(),
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline()  # printed once it listens
+        assert url.startswith("http://127.0.0.1:"), f"{where}: printed {url!r}"
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, errors = server.communicate(timeout=60)
+    assert server.returncode in (0, 130), f"{where}: exit {server.returncode}: {errors[-500:]}"
+
+
 def run_bash(block: Block) -> None:
     output = []
     for command in commands(block):
         where = f"line {block.line}: {command}"
         argv = shlex.split(command)
+        if SERVES.match(command):
+            run_server(command, where)
+            continue
         if argv[0] == "glassnet" and not SHELL.search(command):
             output.append(run_glassnet(argv[1:], where))
             continue
         # A pipe or redirection: the shell runs it, with this environment's glassnet first.
-        path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
         done = subprocess.run(
             ["bash", "-c", command],
             capture_output=True,
             text=True,
             timeout=600,
-            env={**os.environ, "PATH": path},
+            env=_environment(),
             check=False,
         )
         assert done.returncode == 0, f"{where}: exit {done.returncode}: {done.stderr[-500:]}"

@@ -58,8 +58,8 @@ TABLE_CASES = [
     pytest.param(b"", 65, ": expected a table, found no rows", id="empty"),
     pytest.param(b"a b y\n", 65, "1: expected data rows after the header", id="header-only"),
     pytest.param(b"a b y\n0 0 ?\n1 1 ?\n", 65, "2: expected at least one row", id="all-?"),
-    pytest.param(b"a b y\n0 0 0\n? 1 1\n1 1 ?\n", 65, "3:1: expected a value in", id="?-input"),
-    pytest.param(b"a b y\n0 0 0\n0 nan 1\n1 1 ?\n", 65, "3:2: expected a finite", id="nan"),
+    pytest.param(b"a b y\n0 NA 0\n1 ? 1\n1 - ?\n", 65, ": expected values in input", id="no-input"),
+    pytest.param(b"a;b;y\n1,5;0;0\n2;1.5;1\n1;1;?\n", 65, "3:", id="decimal-marks"),
     pytest.param(b"a b y\n0 0 0\n0 1 1\ninf 1 ?\n", 65, "4:1: expected a finite", id="inf"),
     pytest.param(b"a b y\n0 1e309 0\n0 1 1\n1 1 ?\n", 65, "2:2: expected a finite", id="1e309"),
     pytest.param(b"a b y\n0 0 0\n0 1 \xe9\n1 1 ?\n", 65, "3: expected UTF-8 text", id="latin-1"),
@@ -108,16 +108,10 @@ def test_wrong_number_of_columns_at_predict(folder, capsys):
     ("header", "message"),
     [
         (
-            "a b c y",
-            "wide.txt:1:3: expected the columns a, b, y (or the inputs a, b) as in "
-            "training, found an unknown column 'c'",
+            "w x y",
+            "wide.txt:1: expected the input columns a, b as in training, found no column 'a'",
         ),
-        ("w x y", "wide.txt:1:1: expected the columns a, b, y"),
-        (
-            "a y",
-            "wide.txt:1: expected the columns a, b, y (or the inputs a, b) as in training, "
-            "found no column 'b'",
-        ),
+        ("a y", "wide.txt:1: expected the input columns a, b as in training, found no column 'b'"),
     ],
 )
 def test_header_names_unknown_or_missing_columns(folder, capsys, header, message):
@@ -128,6 +122,21 @@ def test_header_names_unknown_or_missing_columns(folder, capsys, header, message
         code, err = run(folder, capsys, argv)
         assert code == 65
         assert message in err
+
+
+def test_columns_the_model_does_not_know_pass_through_with_a_note(folder, capsys):
+    (folder / "wide.txt").write_text("id b a note\n7 0 1 hello\n")
+    assert main(["predict", str(folder / "old.safetensors"), str(folder / "wide.txt")]) == 0
+    captured = capsys.readouterr()
+    header, row = captured.out.splitlines()
+    assert header == "id b a note y"
+    assert row.startswith("7 0 1 hello ")
+    assert captured.err == (
+        "glassnet: note: the model does not know the column(s) 'id', 'note': passed through\n"
+    )
+    argv = ["predict", str(folder / "old.safetensors"), str(folder / "wide.txt"), "--ignore", "id"]
+    assert main([*argv, "--ignore", "note"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def newer_model(path: Path, target: Path) -> None:
@@ -278,7 +287,7 @@ def test_floating_point_warnings_become_one_line_errors(folder, capsys, monkeypa
 
     from glassnet.tables import TableModel
 
-    def overflow(self, table):
+    def overflow(self, table, layout=None):
         return np.array([[1e300]]) ** 2
 
     monkeypatch.setattr(TableModel, "predict", overflow)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import estimators, memory, mid, report
+from bench import estimators, memory, mid, playground, report
 from bench.run import main
 from bench.tiny import FLOAT_LOOP
 
@@ -151,3 +151,19 @@ def test_mid_data_follows_a_learnable_rule():
     assert X.min() >= 0
     assert X.max() < 1
     assert len(set(y.tolist())) == 10
+
+
+def test_playground_benchmark_measures_frames_steps_and_latency():
+    results = playground.run(repeats=1, seconds=0.5, trials=2)
+    assert [result.name for result in results] == [
+        "playground frames",
+        "playground steps",
+        "playground latency",
+    ]
+    assert set(results[0].samples) == {"default speed (60 epochs/s)", "as fast as it goes"}
+    assert set(results[1].samples) == {"playground, as fast as it goes", "Network.fit alone"}
+    assert set(results[2].samples) == {"new learning rate", "pause"}
+    assert results[2].extra["trials"] == {"new learning rate": 2, "pause": 2}
+    assert min(results[2].extra["worst_ms"].values()) > 0
+    assert all(value > 0 for result in results for values in result.samples.values()
+               for value in values)  # fmt: skip

@@ -170,10 +170,10 @@ def test_network_fit_warns_and_marks_the_history():
 
 
 def test_out_of_memory_while_building_names_the_weights(monkeypatch, tmp_path, capsys):
-    def build(self, n_features, n_outputs):
+    def build(settings, task, n_features, n_outputs):
         raise MemoryError("Unable to allocate 3.64 TiB for an array")
 
-    monkeypatch.setattr(TableModel, "_build", build)
+    monkeypatch.setattr("glassnet.tables.model.build_network", build)
     model = tmp_path / "model.safetensors"
     assert main(["solve", "--hidden", "99999999999", "--save", str(model)]) == 2
     out, err = capsys.readouterr()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import glassnet.tables.model
+import glassnet.nn.network
 from glassnet.cli import main
 from glassnet.data import parse_table
 from glassnet.errors import ConfigurationError, TableFormatError
@@ -17,12 +17,12 @@ CONTINUOUS = "x,y\n1,1.745\n2,2.301\n3,?\n4,3.5\n"
 
 @pytest.fixture
 def no_training(monkeypatch):
-    """Make any training fail loudly: the refusals below must come before it."""
+    """Make any training of a network fail loudly: the refusals below must come before it."""
 
     def fit(*args, **kwargs):
         raise AssertionError("training started")
 
-    monkeypatch.setattr(glassnet.tables.model.TableModel, "fit", fit)
+    monkeypatch.setattr(glassnet.nn.network.Network, "fit", fit)
 
 
 def write(tmp_path, name, text):
@@ -183,8 +183,8 @@ def test_option_errors_come_before_training(tmp_path, capsys, no_training):
 
 def test_a_problem_in_the_cells_stays_a_data_error(tmp_path, capsys):
     path = write(tmp_path, "t.csv", BITS)
-    err = refused(capsys, ["solve", path, "--target", "a"], code=65)  # '?' in input column y
-    assert f"{path}:6:3: expected a value in input column 'y'" in err
+    err = refused(capsys, ["solve", path, "--target", "a", "--no-impute"], code=65)
+    assert f"{path}:6:3: expected a value in input column 'y', found '?'" in err
 
 
 def test_classify_refuses_values_that_are_not_integer_codes(tmp_path, capsys, no_training):

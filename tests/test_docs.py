@@ -6,6 +6,8 @@ folder.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shlex
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from glassnet.cli import main
+from tests.datasets import write_iris
 from tests.documents import blocks, run_document
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -69,3 +72,27 @@ def test_the_animate_examples_run_on_the_shipped_table(tmp_path, monkeypatch):
         # fewer epochs and frames than written, to stay quick; the command is the same
         assert main([*argv, "--epochs", "20", "--frames", "3", "-q"]) == 0, command
         assert Path(argv[-1]).stat().st_size > 1000
+
+
+def test_readme_pictures_exist():
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert "docs/figures/iris-overview.png" in pictures
+    for picture in pictures:
+        assert (DOCS.parent / picture).is_file(), picture
+
+
+def test_the_iris_story_and_its_length_in_the_readme_are_current(tmp_path):
+    """docs/iris-explain.txt is what 'glassnet explain iris.csv' prints; README counts its lines."""
+    table = write_iris(tmp_path)
+    told = {}
+    for name, extra in (("story", []), ("full", ["--full", "--max-examples", "8"])):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["explain", table, *extra]) == 0
+        told[name] = out.getvalue()
+    assert told["story"] == (DOCS / "iris-explain.txt").read_text(encoding="utf-8")
+    readme = " ".join((DOCS.parent / "README.md").read_text(encoding="utf-8").split())
+    shown, full = len(told["story"].splitlines()), len(told["full"].splitlines())
+    assert f"is told in {shown} lines" in readme
+    assert f"instead of {full:,} for every unit and weight of its first 8 examples" in readme

@@ -296,7 +296,7 @@ def test_softmax_lines_show_the_whole_row_and_long_lines_wrap():
         [gn.Dense(4, 16, activation="tanh"), gn.Dense(16, 3, activation="softmax")], rng=0
     )
     story = explain(net, X, np.array([0, 1, 2, 0, 1, 2]), epochs=1, X_new=X[:1])
-    text = story.narrate()
+    text = story.narrate(lines=None)  # every number, however long
     Z = story.steps[0].layers[-1].Z[0]  # (3,)
     A = story.steps[0].layers[-1].A[0]
     row = ", ".join(f"{z:.6g}" for z in Z)

@@ -29,7 +29,7 @@ def glassnet_score(name: str, document: dict, y: np.ndarray, hidden: np.ndarray)
     answers = document["answers"]
     assert len(answers) == hidden.sum()
     if name == "diabetes":
-        predicted = np.array([entry["values"]["target"] for entry in answers])
+        predicted = np.array([entry["answer"]["target"] for entry in answers])
         return float(r2_score(y[hidden], predicted))
     if name == "wine":
         predicted = np.array([int(entry["answer"].removeprefix("class_")) for entry in answers])

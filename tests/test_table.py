@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glassnet.data import parse_table, read_table, write_table
-from glassnet.data.table import _kind
+from glassnet.data.columns import DEFAULT_MISSING, missing_words
+from glassnet.data.formats import detect_format, is_plain_number
 from glassnet.errors import InputNotFoundError, TableFormatError
 
 POST_TABLE = "Input Output\n0 0 1 1\n1 1 1 1\n1 0 1 1\n0 1 1 0\n1 0 0 ?\n"
@@ -22,7 +23,7 @@ def test_read_table_tutorial_as_printed_has_group_header():
     assert table.header == ["Input", "Output"]
     assert table.names == ["Input1", "Input2", "Input3", "Output"]
     assert table.kinds == ["number"] * 4
-    assert table.lines == [2, 3, 4, 5, 6]
+    assert table.lines.tolist() == [2, 3, 4, 5, 6]
     assert table.rows[-1] == ["1", "0", "0", "?"]
     np.testing.assert_array_equal(table.numbers(3)[:4], [1, 1, 1, 0])
     assert np.isnan(table.numbers(3)[4])
@@ -69,7 +70,7 @@ def test_read_table_bom_crlf_comments_and_blank_lines():
     table = parse_table(text)
     assert table.names == ["x", "y"]
     assert table.rows == [["1", "2"], ["3", "4"]]
-    assert table.lines == [4, 6]
+    assert table.lines.tolist() == [4, 6]
     assert parse_table(text.encode("utf-8")).rows == table.rows
 
 
@@ -77,7 +78,7 @@ def test_read_table_splits_lines_only_at_cr_and_lf():
     table = parse_table("a\x0bb c\n1\x1c2 3\r4 5")
     assert table.header == ["a\x0bb", "c"]
     assert table.rows == [["1\x1c2", "3"], ["4", "5"]]
-    assert table.lines == [2, 3]
+    assert table.lines.tolist() == [2, 3]
 
 
 def test_read_table_quoted_cells():
@@ -141,12 +142,7 @@ def test_read_table_column_index():
     [
         pytest.param("1 2\n3\n", "t:2:2", "expected 2 cells as on line 1, found 1", id="short"),
         pytest.param("1 2\n3 4 5\n", "t:2:3", "expected 2 cells as on line 1, found 3", id="long"),
-        pytest.param("1,2,\n", "t:1:3", "found an empty cell", id="trailing-comma"),
-        pytest.param("1,,2\n", "t:1:2", "found an empty cell", id="empty-cell"),
-        pytest.param(",1\n", "t:1:1", "found an empty cell", id="leading-comma"),
-        pytest.param('1,""\n', "t:1:2", "found an empty cell", id="empty-quoted"),
         pytest.param("a,b\n1,x\n2,3\n3,4\n", "t:2:2", "expected a number in column 'b'", id="text"),
-        pytest.param("1 nan\n2 3\n", "t:1:2", "expected a finite number, found 'nan'", id="nan"),
         pytest.param("1 2\n2 -inf\n", "t:2:2", "found '-inf'", id="inf"),
         pytest.param("1 1e309\n", "t:1:2", "too large for a 64-bit float", id="1e309"),
         pytest.param("", "t", "expected a table, found no rows", id="empty"),
@@ -163,6 +159,35 @@ def test_read_table_errors_name_line_and_column(text, where, message):
         parse_table(text, "t")
     assert str(caught.value).startswith(where + ": ")
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        pytest.param("a,b\n1,,\n2,3,\n", [[False, True], [False, False]], id="trailing-comma"),
+        pytest.param("a,b,c\n1,,2\n3,4,5\n", [[False, True, False], [False] * 3], id="empty"),
+        pytest.param('a,b\n1,""\n2,3\n', [[False, True], [False, False]], id="empty-quoted"),
+        pytest.param("a b\n1 nan\n2 3\n", [[False, True], [False, False]], id="nan"),
+        pytest.param("a b\n1 NA\nN/a 3\n", [[False, True], [True, False]], id="na"),
+        pytest.param("a b\nnull None\n? 3\n", [[True, True], [True, False]], id="null-none"),
+    ],
+)
+def test_read_table_missing_cells(text, missing):
+    table = parse_table(text, "t")
+    found = [[bool(table.missing(j)[i]) for j in range(table.n_columns)] for i in range(2)]
+    assert found == missing
+
+
+def test_read_table_trailing_separator_column_is_left_out_with_a_note():
+    table = parse_table("a,b,\n1,2,\n3,4,\n", "t")
+    assert table.names == ["a", "b"]
+    assert table.notes == ("column 3 is empty on every line (each ends in a separator): left out",)
+
+
+def test_read_table_missing_words_can_be_changed():
+    table = parse_table("a,b\n1,NA\n2,x\n", "t", missing=())
+    assert table.kinds == ["number", "label"]
+    assert table.labels(1)[1] == ("NA", "x")
 
 
 def test_read_table_reports_the_earliest_bad_cell():
@@ -251,7 +276,14 @@ labels = st.text(
     alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",)),
     min_size=1,
     max_size=8,
-).filter(lambda cell: _kind(cell) == "label")
+).filter(
+    lambda cell: (
+        not is_plain_number(cell)
+        and cell.casefold() not in missing_words(DEFAULT_MISSING)
+        and detect_format([cell]) is None
+        and cell.strip("+-").casefold() not in ("inf", "infinity")
+    )
+)
 
 
 @st.composite

@@ -62,12 +62,14 @@ def test_predict_inputs_only_appends_the_answer_after_the_users_columns(
     assert row.split(",")[:4] == ["0.2", "1.4", "3.5", "5.1"]
 
 
-def test_predict_json_stays_in_the_training_order(flower_model, tmp_path, capsys):
+def test_predict_json_table_is_the_files_own(flower_model, tmp_path, capsys):
     path = tmp_path / "new.csv"
     path.write_text("pw,pl,sw,sl\n# a comment\n0.2,1.4,3.5,5.1\n")
     document = json.loads(_predict(capsys, flower_model, path, "--json"))
-    assert document["columns"] == ["sl", "sw", "pl", "pw", "species"]
-    assert document["table"][0][:4] == ["5.1", "3.5", "1.4", "0.2"]
+    assert document["columns"] == ["sl", "sw", "pl", "pw", "species"]  # the training table's
+    assert document["table_columns"] == ["pw", "pl", "sw", "sl", "species"]
+    assert document["table"][0][:4] == ["0.2", "1.4", "3.5", "5.1"]
+    assert document["table"][0][4] == document["answers"][0]["answer"]
     assert document["answers"][0]["line"] == 3
 
 
@@ -78,14 +80,14 @@ def test_predict_in_the_training_order_is_unchanged(flower_model, tmp_path, caps
     table = parse_table(path.read_text())
     expected = write_table(model.fill(table), table.header, ",")
     assert _predict(capsys, flower_model, path) == expected
-    assert model.written_order(table) == [0, 1, 2, 3, 4]
 
 
-def test_written_order_follows_the_file():
+def test_fill_follows_the_files_column_order():
     model = TableModel(epochs=1).fit(parse_table("a b y\n0 1 0\n1 0 1\n"))
-    assert model.written_order(parse_table("b y a\n1 ? 0\n")) == [1, 2, 0]
-    assert model.written_order(parse_table("b a\n1 0\n")) == [1, 0, 2]
-    assert model.written_order(parse_table("1 0\n")) == [0, 1, 2]  # no header: by position
+    answer = model.fill(parse_table("a b y\n0 0 ?\n"))[0][2]
+    assert model.fill(parse_table("b y a\n0 ? 0\n")) == [["0", answer, "0"]]
+    assert model.fill(parse_table("b a\n0 0\n")) == [["0", "0", answer]]
+    assert model.fill(parse_table("0 0 ?\n")) == [["0", "0", answer]]  # no header: by position
 
 
 def test_solve_keeps_the_users_column_order(tmp_path, capsys):

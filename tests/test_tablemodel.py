@@ -123,7 +123,6 @@ def test_tablemodel_evaluate_scores():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("a b\n? 1\n2 0\n", r"^t\.txt:2:1: expected a value in input", id="q"),
         pytest.param("a b\n1 ?\n2 ?\n", r"^t\.txt:2: expected at least one row", id="all"),
         pytest.param("a b\n1 x\n2 x\n", "expected at least two classes", id="one-class"),
         pytest.param("a\n1\n2\n", "expected more than 1 columns", id="no-inputs"),
@@ -148,8 +147,9 @@ def test_tablemodel_predict_errors_name_line_and_column():
         model.predict(parse_table("red small\nred big\nred big\n", "p"))
     with pytest.raises(TableFormatError, match=r"^p:2:3: expected a number in input column"):
         model.predict(parse_table("red small 1 ?\nred small x ?\nred small y ?\n", "p"))
-    with pytest.raises(TableFormatError, match=r"^p:1:2: expected a value in input column"):
-        model.predict(parse_table("red ? 1 ?\n", "p"))
+    filled = model.predict(parse_table("red ? 1 ?\n", "p"))  # a missing input reads as its fill
+    fill = model.inputs_[1]["fill"]
+    np.testing.assert_array_equal(filled, model.predict(parse_table(f"red {fill} 1 ?\n", "p")))
     with pytest.raises(TableFormatError, match=r"expected a class of output column 'kind'"):
         model.evaluate(parse_table("red small 1 plum\n", "p"))
 
@@ -289,12 +289,27 @@ def test_property_save_load_predictions_identical(tmp_path, rows, hidden):
     np.testing.assert_array_equal(TableModel.load(path).predict(table), model.predict(table))
 
 
-def test_tablemodel_fill_and_align_before_fit_raise_not_fitted():
+def test_tablemodel_fill_and_locate_before_fit_raise_not_fitted():
     table = parse_table("1 2\n")
     with pytest.raises(NotFittedError):
         TableModel().fill(table)
     with pytest.raises(NotFittedError):
-        TableModel().align(table)
+        TableModel().locate(table)
+
+
+def test_tablemodel_missing_inputs_are_filled_or_refused():
+    text = "a b y\n? 1 1\n2 NA 0\n3 0 1\n4 1 0\n5 0 ?\n"
+    model = TableModel(preset="standard", epochs=5).fit(parse_table(text, "t.txt"))
+    assert [(spec["fill"], spec["indicator"]) for spec in model.inputs_] == [
+        (3.0, True),
+        (1.0, True),
+    ]
+    assert model.net_.n_inputs == 4  # each column and its 0/1 "missing" input
+    assert "column 'a': 1 missing cell filled with the median 3 " in model.notes_[0]
+    with pytest.raises(
+        TableFormatError, match=r"^t\.txt:2:1: expected a value in input column 'a'"
+    ):
+        TableModel(preset="standard", epochs=5).fit(parse_table(text, "t.txt"), impute=False)
 
 
 def test_tablemodel_refuses_numbers_too_large_with_their_place():

@@ -1,6 +1,7 @@
 """Type aliases and protocols shared across glassnet.
 
-``Array`` is any floating NumPy array. The protocols describe what the network expects of a layer, a
+``Array`` is any floating NumPy array, ``Indices`` an array of row or column numbers and ``Mask``
+one of booleans. The protocols describe what the network expects of a layer, a
 loss and an optimizer; they are structural, so user classes need not inherit anything.
 """
 
@@ -13,6 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 Array: TypeAlias = NDArray[np.floating[Any]]
+Indices: TypeAlias = NDArray[np.integer[Any]]
+Mask: TypeAlias = NDArray[np.bool_]
 RngLike: TypeAlias = "int | np.random.Generator | np.random.RandomState | None"
 #: One NumPy call with its arguments bound (``functools.partial``); training runs lists of them.
 Call: TypeAlias = Callable[[], object]

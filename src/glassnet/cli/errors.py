@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from glassnet.errors import ConfigurationError, GlassnetError, TrainingDivergedError
-from glassnet.tables.model import TableModel, _encoded_widths
+from glassnet.tables.model import TableModel, encoded_widths
 
 ISSUES_URL = "https://github.com/glassnet/glassnet/issues"
 
@@ -95,7 +95,7 @@ def _network_too_large(model: TableModel) -> ConfigurationError | None:
     """The error for a MemoryError in training, with the network's size once it is known."""
     if not hasattr(model, "classes_"):  # the encodings, hence the size, are not chosen yet
         return None
-    n_features, n_outputs = _encoded_widths(model)
+    n_features, n_outputs = encoded_widths(model)
     sizes = [n_features, *model.settings_.hidden, n_outputs]
     bias = int(bool(model.settings_.bias))
     n_weights = sum((n_in + bias) * n_out for n_in, n_out in itertools.pairwise(sizes))

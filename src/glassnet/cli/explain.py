@@ -18,7 +18,7 @@ from glassnet.cli.options import (
     _training_options,
     add_subcommand,
 )
-from glassnet.cli.watching import add_story_options, explanation_of, train_watched
+from glassnet.cli.watching import add_story_options, explanation_of, tell, train_watched
 from glassnet.explain.recorders import TrainingRecorder
 
 __all__ = ["register"]
@@ -27,7 +27,14 @@ EXAMPLES = """\
 examples:
   glassnet explain                         # the tutorial's table, first iteration in full
   glassnet explain --epochs 1 --json       # the same numbers as data
-  glassnet explain iris.csv --hidden 4 --steps 1 --max-examples 3"""
+  glassnet explain iris.csv                # a bigger network's story, in about 150 lines
+  glassnet explain iris.csv --lines 400    # more of it
+  glassnet explain iris.csv --full         # every number of the first iteration
+
+A story that does not fit its lines is told at less detail: the first examples, units and
+weights in full, the rest summed up in a line that keeps the largest number ("... and 14 more
+units; the largest delta, h3: -0.00254791"). --json always holds every number, whatever the
+length of the text."""
 
 
 def register(commands: Any) -> None:
@@ -41,10 +48,10 @@ def _add_explain(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         commands,
         "explain",
         "narrate training with every number",
-        "Train on a table as solve does and explain, in plain sentences, every number of the "
-        "first iterations: weighted sums, outputs, errors, slopes, adjustments and new weights. "
-        "The numbers are the network's own: inputs after the model's scaling and one-hot "
-        "encoding, which the story describes.",
+        "Train on a table as solve does and explain, in plain sentences, the numbers of the "
+        "first iterations: weighted sums, outputs, errors, slopes, adjustments and new weights, "
+        "in at most --lines lines. The numbers are the network's own: inputs after the "
+        "model's scaling and one-hot encoding, which the story describes.",
         parents,
         EXAMPLES,
         trains=True,
@@ -53,7 +60,11 @@ def _add_explain(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "table", nargs="?", help="table file, '-' for stdin (default: the tutorial's)"
     )
     add_story_options(explain)
-    explain.add_argument("--json", action="store_true", help="print the trace as JSON data")
+    explain.add_argument(
+        "--json",
+        action="store_true",
+        help="print the whole trace as JSON data: every number (so no --lines or --full)",
+    )
     explain.set_defaults(run=_explain)
 
 
@@ -65,5 +76,5 @@ def _explain(args: argparse.Namespace) -> int:
         document = {"command": "explain", **story.to_dict()}
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        print(story.narrate(digits=args.digits, max_examples=args.max_examples), end="")
+        print(tell(story, args), end="")
     return 0

@@ -11,7 +11,7 @@ import argparse
 import math
 from typing import Any
 
-from glassnet.data.table import parse_table
+from glassnet.data import DEFAULT_MISSING, parse_table
 from glassnet.errors import TableFormatError
 
 DEFAULTS_RULE = """\
@@ -123,6 +123,18 @@ def _names(text: str) -> list[str]:
     return names
 
 
+def _words(text: str) -> tuple[str, ...]:
+    """Comma-separated words; an empty text is no word."""
+    return tuple(word.strip() for word in text.split(",") if word.strip())
+
+
+def _column(text: str) -> str:
+    name = text.strip()
+    if not name:
+        raise argparse.ArgumentTypeError("expected a column name or number, such as id or 1")
+    return name
+
+
 # -- option groups --------------------------------------------------------------------------------
 
 
@@ -160,6 +172,12 @@ def _add_common(command: argparse.ArgumentParser) -> None:
         command.add_argument(
             "-q", "--quiet", action="store_true", help="no progress or warnings on stderr"
         )
+    if "--progress" not in options:
+        command.add_argument(
+            "--progress",
+            action="store_true",
+            help="show progress on stderr even when it is no terminal (never with --quiet)",
+        )
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -179,6 +197,27 @@ def _table_options() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="the first line names the columns (default: detected)",
+    )
+    group.add_argument(
+        "--missing",
+        type=_words,
+        metavar="WORDS",
+        help="words that mark a missing cell besides '?' and an empty cell, any case "
+        f"(default: {','.join(DEFAULT_MISSING)}; '' for none)",
+    )
+    group.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        help="the decimal mark (default: ',' when a cell can only be a decimal comma, such as "
+        "1,5; a model's own when predicting)",
+    )
+    group.add_argument(
+        "--ignore",
+        type=_column,
+        action="append",
+        default=[],
+        metavar="NAME|NUMBER",
+        help="leave this column out of the network (repeatable); it passes through unchanged",
     )
     return table
 
@@ -205,6 +244,12 @@ def _training_options() -> argparse.ArgumentParser:
     group = training.add_argument_group("training (defaults: see the rule below)")
     group.add_argument(
         "--preset", choices=("auto", "tutorial", "standard"), default="auto", help="recipe"
+    )
+    group.add_argument(
+        "--no-impute",
+        dest="impute",
+        action="store_false",
+        help="refuse missing input cells instead of filling them from the other rows",
     )
     _add_network_options(group)
     _add_schedule_options(group)
@@ -236,6 +281,12 @@ def _add_schedule_options(group: Any) -> None:
     group.add_argument(
         "--batch-size", type=_batch, metavar="N", help="rows per step, or 'full' (one step)"
     )
+    group.add_argument(
+        "--shuffle",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="reorder the rows every epoch (default: with mini-batches)",
+    )
     group.add_argument("--l2", type=_nonnegative, help="weight decay (L2 penalty)")
     group.add_argument("--seed", type=_seed, help=f"random seed, 0 to {SEED_LIMIT - 1} (default 1)")
     group.add_argument(
@@ -254,7 +305,7 @@ def _add_schedule_options(group: Any) -> None:
 
 
 #: Options that only ``--explain`` reads, where a command has it (``solve``).
-EXPLAIN_ONLY = ("steps", "every", "digits", "max_examples")
+EXPLAIN_ONLY = ("steps", "every", "digits", "max_examples", "lines", "full")
 
 
 def conflicting_options(args: argparse.Namespace) -> str | None:
@@ -273,30 +324,47 @@ def conflicting_options(args: argparse.Namespace) -> str | None:
                 f"--classify makes one output column a classifier, but {chosen} chooses "
                 f"{count} columns"
             )
+    if (
+        getattr(args, "inputs", None) is not None
+        and getattr(args, "kind", "boundary") != "boundary"
+    ):
+        return (
+            f"--inputs chooses the axes of a boundary plot; it does nothing for --kind "
+            f"{args.kind}: add --kind boundary or leave out --inputs"
+        )
     if hasattr(args, "explain") and not args.explain:
         for name in EXPLAIN_ONLY:
             if getattr(args, name, None) is not None:
                 return f"--{name.replace('_', '-')} needs --explain"
+    return _story_length_conflict(args)
+
+
+def _story_length_conflict(args: argparse.Namespace) -> str | None:
+    """``--lines`` with ``--full`` (one says how long, the other no limit), or with ``--json``."""
+    if getattr(args, "lines", None) is None and not getattr(args, "full", None):
+        return None
+    option = "--lines" if args.lines is not None else "--full"
+    if args.lines is not None and args.full:
+        return "--lines shortens the story and --full tells every number; give only one"
+    if getattr(args, "json", False):
+        return f"--json holds every number whatever the story's length: leave out {option}"
     return None
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    batch = args.batch_size
     settings = {
         "hidden": args.hidden,
         "activation": args.activation,
         "epochs": args.epochs,
         "lr": args.lr,
         "optimizer": args.optimizer,
-        "batch_size": None if batch == 0 else batch,
+        "batch_size": args.batch_size,  # 0: "full", one step on every row
+        "shuffle": args.shuffle,
         "l2": args.l2,
         "seed": args.seed,
         "validation": args.validation,
         "patience": args.patience,
     }
-    if batch == 0:  # "full" must override a preset's mini-batches, so None cannot say it
+    if args.batch_size == 0 and args.shuffle is None:  # one batch of every row: nothing to shuffle
         settings["shuffle"] = False
-    settings = {key: value for key, value in settings.items() if value is not None}
-    if batch == 0:
-        settings["batch_size"] = None
-    return settings
+    return {key: value for key, value in settings.items() if value is not None}

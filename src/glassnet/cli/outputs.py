@@ -14,30 +14,52 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from glassnet.errors import ConfigurationError, OutputError
 from glassnet.io.atomic import is_special
 
+Text = Callable[[], str]
+Document = Callable[[], dict[str, Any]]
 
-def _emit(args: argparse.Namespace, text: str, document: dict[str, Any]) -> None:
-    """Write the result: JSON or text, to ``--output`` (atomically) or stdout."""
-    text = _rendered(args, text, document)
+
+def _emit(args: argparse.Namespace, text: Text, document: Document) -> None:
+    """Write the result: the text to ``--output`` (atomically) or stdout, JSON to stdout.
+
+    With ``--output`` and ``--json`` the file gets the text (a table stays a table) and stdout
+    the JSON document; only what is asked for is made.
+    """
     path = getattr(args, "output", None)
     if path:
         from glassnet.io.model_files import write_atomically
 
-        write_atomically(path, text.encode("utf-8"))
+        write_atomically(path, text().encode("utf-8"))
+        _wrote(args, path)
+        if args.json:
+            _print(_rendered(args, text, document))
+        return
+    _print(_rendered(args, text, document))
+
+
+def _emit_pieces(args: argparse.Namespace, pieces: Iterable[str]) -> None:
+    """Write text made piece by piece to ``--output`` (atomically) or stdout, as it comes."""
+    path = getattr(args, "output", None)
+    if path:
+        from glassnet.io.model_files import write_atomically
+
+        write_atomically(path, (piece.encode("utf-8") for piece in pieces))
         _wrote(args, path)
         return
-    _print(text)
+    for piece in pieces:
+        _print(piece)
 
 
-def _rendered(args: argparse.Namespace, text: str, document: dict[str, Any]) -> str:
+def _rendered(args: argparse.Namespace, text: Text, document: Document) -> str:
+    """The text of the result: the JSON document with ``--json``, else the text."""
     if args.json:
-        return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return text
+        return json.dumps(document(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return text()
 
 
 def _print(text: str) -> None:

@@ -82,15 +82,19 @@ def _add_plot(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     plot.add_argument("-o", "--output", required=True, help="picture file (.png, .svg, .pdf)")
     plot.add_argument("--data", help="table whose points a model's boundary plot shows")
-    plot.add_argument(
+    _add_inputs_option(plot, "of a boundary plot")
+    plot.set_defaults(run=_plot)
+
+
+def _add_inputs_option(parser: argparse.ArgumentParser, which: str) -> None:
+    parser.add_argument(
         "--inputs",
         type=_positive_int,
         nargs=2,
-        default=[1, 2],
         metavar=("I", "J"),
-        help="the two network inputs of a boundary plot, counted from 1 (default 1 2)",
+        help=f"the two network inputs {which}, counted from 1 (default: the two that matter "
+        "most, by permutation importance on the rows drawn; the plot says so)",
     )
-    plot.set_defaults(run=_plot)
 
 
 def _add_animate(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -111,6 +115,7 @@ def _add_animate(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     animate.add_argument(
         "--fps", type=_positive_int, default=8, help="frames per second (default 8)"
     )
+    _add_inputs_option(animate, "of the boundary beside the network")
     animate.set_defaults(run=_animate)
 
 
@@ -202,7 +207,7 @@ def _draw_table(args: argparse.Namespace) -> Any:
     if args.kind == "network":
         return plot.plot_network(net, names=names, output_names=output_names(model))
     assert recorder.weights is not None
-    return plot.plot_weights(recorder.weights, net)
+    return plot.plot_weights(recorder.weights, net, names=names, output_names=output_names(model))
 
 
 def _draw_model(args: argparse.Namespace) -> Any:
@@ -257,7 +262,10 @@ def _no_history(args: argparse.Namespace, model: TableModel | None) -> str:
     return f"{kept}; give the table instead: glassnet plot TABLE --kind {args.kind}"
 
 
-def _inputs(args: argparse.Namespace, n_inputs: int) -> tuple[int, int]:
+def _inputs(args: argparse.Namespace, n_inputs: int) -> tuple[int, int] | None:
+    """The 0-based pair ``--inputs`` names, checked against the network; None when not given."""
+    if args.inputs is None:
+        return None
     i, j = args.inputs[0] - 1, args.inputs[1] - 1
     if max(i, j) >= n_inputs or i == j:
         raise ConfigurationError(
@@ -283,6 +291,7 @@ def _animate(args: argparse.Namespace) -> int:
             args.output,
             history.loss,
             fps=args.fps,
+            inputs=_inputs(args, model.net_.n_inputs),
             names=input_names(model),
             input_units=input_units(model),
             output_units=output_units(model),

@@ -1,9 +1,9 @@
 """The ``glassnet`` command: the parser of every subcommand, and ``main``, which runs one.
 
 ``build_parser`` asks each command module to add its subcommands (``tables``: solve, train,
-predict, evaluate, info; ``explain``; ``pictures``: plot, animate; ``export``); ``main`` parses,
-refuses options that conflict, runs the command and turns any error into one line on stderr and
-an exit code (``errors``). Nothing here reads a table or trains.
+predict, evaluate, info; ``explain``; ``pictures``: plot, animate; ``export``; ``playground``);
+``main`` parses, refuses options that conflict, runs the command and turns any error into one
+line on stderr and an exit code (``errors``). Nothing here reads a table or trains.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from glassnet._version import __version__
-from glassnet.cli import explain, export, pictures, tables
+from glassnet.cli import explain, export, pictures, playground, tables
 from glassnet.cli.errors import _one_line, _report, _warnings_reported
 from glassnet.cli.options import _add_common, _Formatter, conflicting_options
 
@@ -28,6 +28,7 @@ REGISTRATIONS: tuple[Callable[[Any], None], ...] = (
     explain.register,
     pictures.register,
     export.register,
+    playground.register,
 )
 
 
@@ -114,7 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug, quiet = bool(getattr(args, "debug", False)), bool(getattr(args, "quiet", False))
     try:
         with _warnings_reported(quiet):
-            return int(args.run(args))
+            code = int(args.run(args))
+        for line in getattr(args, "said_after", []):  # what training assumed, and how well
+            print(line, file=sys.stderr)
+        return code
     except (Exception, KeyboardInterrupt) as error:  # one line and an exit code: see cli_errors
         return _report(error, debug)
 

@@ -9,74 +9,71 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from glassnet.data.table import MISSING, Table, write_table
-from glassnet.tables.model import MODEL_KIND, MULTICLASS, REGRESSION, TableModel
+from glassnet.data.formats import NumberFormat
+from glassnet.data.rewriting import rewrite_table
+from glassnet.data.table import Table
+from glassnet.tables.model import BINARY, MODEL_KIND, MULTICLASS, REGRESSION, TableModel
 
-__all__ = ["filled_json", "filled_text", "info_text", "scores_text", "summary", "summary_lines"]
+__all__ = [
+    "filled_json",
+    "filled_text",
+    "info_text",
+    "quality_lines",
+    "scores_text",
+    "summary",
+    "summary_lines",
+]
 
 
-def filled_text(model: TableModel, table: Table, all_rows: bool) -> str:
-    """Return the table with its answers, in its own format.
+def filled_text(model: TableModel, table: Table, all_rows: bool, header: bool = True) -> str:
+    """Return the table with its answers, as the user wrote it: only answered cells change.
 
     In a whitespace table label answers get their probability in a trailing ``# p=`` comment;
     CSV, TSV and other separated tables keep every cell clean for other readers (pandas, csv),
-    so their probabilities are only in the JSON document.
+    so their probabilities are only in the JSON document. A table of inputs only gets the
+    answers after its last column (and their names after its header's).
     """
-    order = model.written_order(table)  # the columns as the user's file has them
-    rows = [[row[k] for k in order] for row in model.fill(table, all_rows=all_rows)]
-    header = _header_for(model, table)
-    if header is not None and len(header) == len(order):
-        header = [header[k] for k in order]
-    notes = [""] * len(rows)
+    layout = model.locate(table)
+    P = model.predict(table, layout)
+    answers = model.changed_cells(table, model.answers(table, P), layout, all_rows)
+    trailing = None
     if model.task_ == MULTICLASS and table.sep == " ":
-        confidence = model.confidence(table)
-        changed = _answered_rows(model, table, all_rows)
-        notes = [f"  # p={confidence[i]:.4f}" if i in changed else "" for i in range(len(rows))]
-    return write_table(rows, header, table.sep, skipped=table.skipped, trailing=notes)
-
-
-def _header_for(model: TableModel, table: Table) -> list[str] | None:
-    """The header to print: the table's own if it names each column, the model's for inputs.
-
-    A two-name group header such as the tutorial's ``Input Output`` is kept as written over a
-    full table, and left out over the input columns alone.
-    """
-    if table.header is None:
-        return None
-    if table.n_columns == len(model.columns_):
-        return table.header
-    if len(table.header) != table.n_columns:
-        return None
-    return list(model.columns_)
-
-
-def _answered_rows(model: TableModel, table: Table, all_rows: bool) -> set[int]:
-    if all_rows or table.n_columns != len(model.columns_):
-        return set(range(table.n_rows))
-    positions = [spec["position"] for spec in model.outputs_]
-    return {i for i, row in enumerate(table.rows) if any(row[j] == MISSING for j in positions)}
+        confidence = model.confidence(table, P)
+        trailing = {i: f"  # p={confidence[i]:.4f}" for i in answers}
+    names = [str(spec["name"]) for spec in model.outputs_]
+    return rewrite_table(table, answers, layout.outputs, names, header, trailing)
 
 
 def filled_json(model: TableModel, table: Table, command: str, all_rows: bool) -> dict[str, Any]:
-    """Return the JSON document of a filled table: settings, metrics, answers and all rows."""
-    P = model.predict(table)
-    answers = model.answers(table)
+    """Return the JSON document of a filled table: settings, metrics, answers and all rows.
+
+    Every answer has the same shape: ``answer`` (a label, or a dict of output column to value
+    or probability of 1), and ``probabilities`` for classifiers.
+    """
+    layout = model.locate(table)
+    P = model.predict(table, layout)
+    texts = model.answers(table, P)
+    names = [str(spec["name"]) for spec in model.outputs_]
+    chosen = range(table.n_rows) if all_rows else model.to_fill(table, layout).tolist()
     rows = []
-    for i in sorted(_answered_rows(model, table, all_rows)):
-        entry: dict[str, Any] = {"line": table.lines[i], "cells": table.rows[i]}
+    for i in chosen:
+        entry: dict[str, Any] = {"line": int(table.lines[i]), "cells": table.rows[i]}
         if model.task_ == MULTICLASS:
             assert model.classes_ is not None
-            entry["answer"] = answers[i][0]
+            entry["answer"] = texts[i][0]
             entry["probabilities"] = dict(zip(model.classes_, P[i].tolist(), strict=True))
+        elif model.task_ == BINARY:
+            entry["answer"] = dict(zip(names, [int(p >= 0.5) for p in P[i]], strict=True))
+            entry["probabilities"] = dict(zip(names, P[i].tolist(), strict=True))
         else:
-            names = [spec["name"] for spec in model.outputs_]
-            key = "values" if model.task_ == REGRESSION else "probabilities"
-            entry[key] = dict(zip(names, P[i].tolist(), strict=True))
+            entry["answer"] = dict(zip(names, P[i].tolist(), strict=True))
         rows.append(entry)
+    added = [] if layout.outputs is not None else names
     return {
         "command": command,
         **summary(model),
         "answers": rows,
+        "table_columns": [*table.names, *added],
         "table": model.fill(table, all_rows=all_rows),
     }
 
@@ -84,7 +81,8 @@ def filled_json(model: TableModel, table: Table, command: str, all_rows: bool) -
 def summary(model: TableModel) -> dict[str, Any]:
     """Return the task, columns, classes, settings and metrics of a trained model."""
     metadata = model.metadata()
-    return {key: metadata[key] for key in ("task", "columns", "classes", "settings", "metrics")}
+    keys = ("task", "columns", "classes", "passthrough", "settings", "metrics")
+    return {**{key: metadata[key] for key in keys}, "notes": list(model.notes_)}
 
 
 def summary_lines(model: TableModel) -> list[str]:
@@ -102,6 +100,53 @@ def summary_lines(model: TableModel) -> list[str]:
         f"task: {_task_words(model.task_)}; network {layers}; {settings.preset} recipe",
         f"trained {metrics['epochs']} epochs on {metrics['rows']} rows; {score} on them",
     ]
+
+
+def quality_lines(model: TableModel) -> tuple[str, str | None]:
+    """One line on how well the model fits, beside always giving the same answer; a warning.
+
+    The warning (or None) says when the model does no better than that baseline: on the
+    held-out rows when there are some, else on the rows it learned from.
+    """
+    metrics = model.metrics_
+    train, held, base = metrics["train"], metrics.get("validation"), metrics["baseline"]
+    regression = model.task_ == REGRESSION
+    figure = _figures if regression else _accuracy
+    said = _baseline_answer(base["answer"], regression)
+    checked, base_scores = (train, base["train"]) if held is None else (held, base["validation"])
+    line = f"trained {metrics['epochs']} epochs: {figure(train)} on the {train['rows']} rows "
+    line += "learned from"
+    if held is not None:
+        line += f", {figure(held)} on the {held['rows']} held out"
+    line += f" (always answering {said}: {figure(base_scores)})"
+    if regression:
+        worse = checked["r2"] <= 0.0 or checked["mae"] >= base_scores["mae"]
+    else:
+        worse = checked["accuracy"] <= base_scores["accuracy"]
+    warning = None
+    if worse:
+        where = "held-out rows" if held is not None else "rows it learned from"
+        warning = (
+            f"the model does no better on the {where} than always answering {said}; try "
+            "another --lr, more --epochs or --hidden units, or look at the table's columns"
+        )
+    return line, warning
+
+
+def _baseline_answer(answer: Any, regression: bool) -> str:
+    """The answer that needs no network, in words: a class, 0 or 1, or the mean."""
+    if regression:
+        values = answer if isinstance(answer, list) else [answer]
+        return "the mean " + ", ".join(f"{value:.6g}" for value in values)
+    return repr(answer) if isinstance(answer, str) else str(answer)
+
+
+def _accuracy(scores: dict[str, Any]) -> str:
+    return f"accuracy {scores['accuracy']:.4f}"
+
+
+def _figures(scores: dict[str, Any]) -> str:
+    return f"R² {scores['r2']:.4f}, MAE {scores['mae']:.6g}"
 
 
 def _task_words(task: str) -> str:
@@ -194,6 +239,14 @@ def _table_model_lines(metadata: dict[str, Any]) -> list[str]:
         lines.append(f"output {spec['name']}{_output_detail(spec, scaled)}")
     if metadata.get("classes"):
         lines.append(f"classes: {', '.join(metadata['classes'])}")
+    if metadata.get("passthrough"):
+        lines.append(f"left out (passed through): {', '.join(metadata['passthrough'])}")
+    reading = metadata.get("reading")
+    if reading:
+        words = ", ".join(reading["missing"]) or "none"
+        lines.append(
+            f"reading: decimal mark {reading['decimal']!r}; missing cells: '?', empty, {words}"
+        )
     settings = metadata["settings"]
     lines.append("settings: " + ", ".join(f"{key}={value}" for key, value in settings.items()))
     metrics = metadata["metrics"]
@@ -210,10 +263,22 @@ def _table_model_lines(metadata: dict[str, Any]) -> list[str]:
 def _input_detail(spec: dict[str, Any], scaled: bool) -> str:
     """How an input column reaches the network: one-hot labels, or a number scaled or not."""
     if spec["kind"] == "label":
-        return f"label, one-hot over {', '.join(spec['categories'])}"
-    if not scaled:
-        return "number, not scaled"
-    return f"number, scaled as (x - {spec['mean']:.6g}) / {spec['scale']:.6g}"
+        detail = f"label, one-hot over {', '.join(spec['categories'])}"
+        fill = f"{spec['fill']!r}" if "fill" in spec else None
+    else:
+        detail = "number"
+        if spec.get("format"):
+            detail += f" written as {NumberFormat.from_dict(spec['format']).describe()}"
+        if not scaled:
+            detail += ", not scaled"
+        else:
+            detail += f", scaled as (x - {spec['mean']:.6g}) / {spec['scale']:.6g}"
+        fill = f"{spec['fill']:.6g}" if "fill" in spec else None
+    if fill is not None:
+        detail += f"; a missing cell reads as {fill}"
+    if spec.get("indicator"):
+        detail += ", with a 0/1 input saying so"
+    return detail
 
 
 def _output_detail(spec: dict[str, Any], scaled: bool) -> str:

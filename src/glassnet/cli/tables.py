@@ -8,8 +8,10 @@ makes to ``outputs``; each returns the exit code 0 (errors are raised and report
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from glassnet.cli.options import (
@@ -20,10 +22,13 @@ from glassnet.cli.options import (
     add_subcommand,
 )
 from glassnet.cli.outputs import (
+    Document,
+    Text,
     _bytes_writer,
     _check_distinct,
     _check_writable,
     _emit,
+    _emit_pieces,
     _print,
     _rendered,
     _write_all,
@@ -37,9 +42,10 @@ from glassnet.cli.report import (
     summary,
     summary_lines,
 )
-from glassnet.cli.training import fit_model, read_source
+from glassnet.cli.training import Progress, fit_model, read_pieces, read_source
 from glassnet.cli.watching import add_solve_options, finish_solve, solve_recorder
-from glassnet.data.table import Table, read_table
+from glassnet.data.table import Table
+from glassnet.errors import ConfigurationError
 from glassnet.io.model_files import read_metadata
 from glassnet.tables.model import TableModel
 
@@ -92,7 +98,7 @@ def _add_train(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "-o", "--output", dest="model_out", metavar="MODEL", required=True, help="model file"
     )
     train.add_argument("--json", action="store_true", help="print one JSON document")
-    train.set_defaults(run=train_watched)
+    train.set_defaults(run=_train)
 
 
 def _add_predict(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -191,11 +197,12 @@ def _solve(args: argparse.Namespace) -> int:
     model = fit_model(table, args, recorder)
     if not args.quiet:
         _note_nothing_to_fill(model, table)
-    document = filled_json(model, table, "solve", False)
-    if recorder is not None:
-        document.update(finish_solve(recorder, model, table, args))
-    text = _rendered(args, filled_text(model, table, False), document)
-    _deliver(args, model, text)
+    extra = {} if recorder is None else finish_solve(recorder, model, table, args)
+
+    def document() -> dict[str, Any]:
+        return {**filled_json(model, table, "solve", False), **extra}
+
+    _deliver(args, model, partial(filled_text, model, table, False), document)
     return 0
 
 
@@ -207,36 +214,38 @@ def _recorder(args: argparse.Namespace) -> Any:
 
 
 def _note_nothing_to_fill(model: TableModel, table: Table) -> None:
-    """Say on stderr when no output cell holds a '?' (the table is printed all the same)."""
-    positions = [spec["position"] for spec in model.outputs_]
-    if not any(row[j] == "?" for row in table.rows for j in positions):
-        names = ", ".join(table.names[j] for j in positions)
+    """Say on stderr when no output cell is missing (the table is printed all the same)."""
+    if not model.to_fill(table).size:
+        names = ", ".join(spec["name"] for spec in model.outputs_)
         print(f"glassnet: note: nothing to fill: no '?' in {names}", file=sys.stderr)
 
 
-def _deliver(args: argparse.Namespace, model: TableModel, text: str) -> None:
-    """Save the model and the table together (or neither), or print the table."""
+def _deliver(args: argparse.Namespace, model: TableModel, text: Text, document: Document) -> None:
+    """Save the model and the table together (or neither); print the table or the JSON."""
     writes: list[tuple[str, Callable[[str], None]]] = []
     if args.save:
         writes.append((args.save, model.save))
     if args.output:
-        writes.append((args.output, _bytes_writer(text.encode("utf-8"))))
+        writes.append((args.output, _bytes_writer(text().encode("utf-8"))))
     _write_all(writes)
     if args.output:
         _wrote(args, args.output)
-    else:
-        _print(text)
+    if args.json or not args.output:
+        _print(_rendered(args, text, document))
 
 
-def train_watched(args: argparse.Namespace) -> int:
+def _train(args: argparse.Namespace) -> int:
     _check_distinct([("--output", args.model_out)], [("the input table", args.table)])
     _check_writable(args.model_out)
     table = read_source(args.table, args)
     model = fit_model(table, args)
     model.save(args.model_out)
-    document = {"command": "train", "model": args.model_out, **summary(model)}
     lines = [f"saved {args.model_out}", *summary_lines(model)]
-    _emit(args, "".join(line + "\n" for line in lines), document)
+    _emit(
+        args,
+        lambda: "".join(line + "\n" for line in lines),
+        lambda: {"command": "train", "model": args.model_out, **summary(model)},
+    )
     return 0
 
 
@@ -245,25 +254,69 @@ def _predict(args: argparse.Namespace) -> int:
     _check_distinct([("--output", args.output)], inputs)
     _check_writable(args.output)
     model = TableModel.load(args.model)
-    table = model.align(read_table(args.table, sep=args.sep, header=args.header))
-    _emit(
-        args,
-        filled_text(model, table, args.all),
-        filled_json(model, table, "predict", args.all),
-    )
+    if args.json:  # one document of every row: the table is read whole
+        table = read_source(args.table, args, model.reading_)
+        _check_columns(model, table, args)
+        _emit(
+            args,
+            lambda: filled_text(model, table, args.all),
+            lambda: filled_json(model, table, "predict", args.all),
+        )
+        return 0
+    pieces = read_pieces(args.table, args, model.reading_)
+    first = next(pieces)
+    _check_columns(model, first, args)
+    progress = Progress(args)
+
+    def texts() -> Iterator[str]:
+        done = 0
+        for piece in itertools.chain([first], pieces):
+            yield filled_text(model, piece, args.all)
+            done += piece.n_rows
+            progress.writing(done)
+        progress.close()
+
+    _emit_pieces(args, texts())
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     model = TableModel.load(args.model)
-    table = model.align(read_table(args.table, sep=args.sep, header=args.header))
-    scores = model.evaluate(table)
-    document = {"command": "evaluate", "task": model.task_, **scores}
-    _emit(args, scores_text(model, scores), document)
+    pieces = read_pieces(args.table, args, model.reading_)
+    first = next(pieces)
+    _check_columns(model, first, args)
+    scores = model.evaluate(itertools.chain([first], pieces))
+    _emit(
+        args,
+        lambda: scores_text(model, scores),
+        lambda: {"command": "evaluate", "task": model.task_, **scores},
+    )
     return 0
+
+
+def _check_columns(model: TableModel, table: Table, args: argparse.Namespace) -> None:
+    """Find the model's columns in ``table``; say which of its columns the model passes over."""
+    layout = model.locate(table)
+    needed = {spec["name"] for spec in model.inputs_}
+    for name in args.ignore:
+        if name in needed:
+            raise ConfigurationError(
+                f"--ignore {name}: the model needs its input column {name!r}; leave it in"
+            )
+    unknown = [name for name in layout.unknown if name not in args.ignore]
+    if unknown and not args.quiet:
+        said = ", ".join(repr(name) for name in unknown)
+        print(
+            f"glassnet: note: the model does not know the column(s) {said}: passed through",
+            file=sys.stderr,
+        )
 
 
 def _info(args: argparse.Namespace) -> int:
     document = read_metadata(args.model)
-    _emit(args, info_text(args.model, document), {"command": "info", **document})
+    _emit(
+        args,
+        lambda: info_text(args.model, document),
+        lambda: {"command": "info", **document},
+    )
     return 0

@@ -31,6 +31,7 @@ from glassnet.explain.columns import (
     prediction_notes,
     table_notes,
 )
+from glassnet.explain.details import DEFAULT_LINES
 from glassnet.explain.explanations import Explanation, describe_origin
 from glassnet.explain.recorders import TrainingRecorder
 from glassnet.nn.history import History
@@ -48,7 +49,9 @@ __all__ = [
     "finish_solve",
     "load_problem",
     "solve_recorder",
+    "story_budget",
     "story_setting",
+    "tell",
     "train_watched",
 ]
 
@@ -100,12 +103,16 @@ def load_problem(source: str | None, sep: str | None = None, header: bool | None
     )
 
 
-#: What ``--steps``, ``--digits`` and ``--max-examples`` are when not given.
-EXPLAIN_DEFAULTS = {"steps": 1, "digits": 6, "max_examples": 8}
+#: What ``--steps``, ``--digits``, ``--max-examples`` and ``--lines`` are when not given.
+EXPLAIN_DEFAULTS = {"steps": 1, "digits": 6, "max_examples": 8, "lines": DEFAULT_LINES}
 
 
 def add_story_options(parser: argparse.ArgumentParser, defaults: bool = True) -> None:
-    """Add the options of the story; ``defaults=False`` leaves them None when not given."""
+    """Add the options of the story; ``defaults=False`` leaves them None when not given.
+
+    ``--lines`` is None when not given either way, so that ``--json`` (which keeps every
+    number) can refuse it; ``story_budget`` reads it.
+    """
 
     def default(name: str) -> int | None:
         return EXPLAIN_DEFAULTS[name] if defaults else None
@@ -130,8 +137,21 @@ def add_story_options(parser: argparse.ArgumentParser, defaults: bool = True) ->
     parser.add_argument(
         "--max-examples",
         type=_positive_int,
-        default=default("max_examples"),
-        help="examples shown per step (default 8)",
+        help="examples shown per step (default 8; with --full, all)",
+    )
+    parser.add_argument(
+        "--lines",
+        type=_positive_int,
+        metavar="N",
+        help=f"tell the story in at most N lines (default {DEFAULT_LINES}), at the widest detail "
+        "that fits; what is left out (examples, units, weights) is summed up with its largest "
+        "number. A network too big for N lines even at the least detail takes more, and says so",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        default=False if defaults else None,
+        help="tell every number, however long (every example too, unless --max-examples)",
     )
 
 
@@ -139,6 +159,19 @@ def story_setting(args: argparse.Namespace, name: str) -> int:
     """The value of a story option, its default when not given."""
     value = getattr(args, name)
     return EXPLAIN_DEFAULTS[name] if value is None else int(value)
+
+
+def story_budget(args: argparse.Namespace) -> tuple[int | None, int | None]:
+    """The story's line budget and examples per table: None and None mean all, for ``--full``."""
+    if args.full:
+        return None, args.max_examples
+    return story_setting(args, "lines"), story_setting(args, "max_examples")
+
+
+def tell(story: Explanation, args: argparse.Namespace) -> str:
+    """``story`` in sentences, as the story options ask."""
+    lines, examples = story_budget(args)
+    return story.narrate(story_setting(args, "digits"), max_examples=examples, lines=lines)
 
 
 def add_solve_options(solve: argparse.ArgumentParser) -> None:
@@ -193,8 +226,7 @@ def finish_solve(
     story = explanation_of(recorder, model, table)
     if args.json:
         return {"trace": story.to_dict()}
-    digits, examples = story_setting(args, "digits"), story_setting(args, "max_examples")
-    sys.stdout.write(story.narrate(digits=digits, max_examples=examples))
+    sys.stdout.write(tell(story, args))
     return {}
 
 

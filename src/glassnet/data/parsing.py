@@ -1,29 +1,23 @@
 """Turning the text of a table into rows of cells: lines, separators, quotes and comments.
 
-It also types each cell and column (numbers, labels, ``?``) and decides whether the first line is
-a header. It reads no files and builds no ``Table``: ``glassnet.data.table`` does both, and
-writes tables back. Every problem raises ``TableFormatError`` with the line and column.
+It also decides whether the first line is a header and names the columns. It does not type the
+cells (``columns`` does) and reads no files (``reading`` does). Every problem raises
+``TableFormatError`` with the line and column.
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 from glassnet.errors import TableFormatError
 
-__all__ = ["LABEL", "MISSING", "NUMBER"]
-
-MISSING = "?"
-NUMBER = "number"
-LABEL = "label"
+__all__: list[str] = []
 
 # Lines end at \n, \r\n or a lone \r, and nowhere else: str.splitlines would also break at \x0b,
 # \x1c, \x85, \u2028 and others, which may sit inside a label.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Plain ASCII decimals only: float() would also take "1_000", "١٢" and " 7 ".
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
 _BLANK = " \t"
 _SEPARATORS = {
     "whitespace": " ",
@@ -45,12 +39,12 @@ _SEPARATORS = {
 
 def _split_text(
     text: str | bytes, path: str, sep: str | None
-) -> tuple[str, list[tuple[int, list[str]]], list[tuple[int, str]]]:
-    """The separator, the cells of each line that holds any, and the other lines, by number.
+) -> tuple[str, list[tuple[int, list[str]]], list[str]]:
+    """The separator, the cells of each line that holds any (with its number), and every line.
 
-    Lines are numbered from 1. The other lines (blank, a ``#`` comment, nothing but a comment
-    after blanks) are kept as written, without their line break; the empty text after a final
-    line break is no line.
+    Lines are numbered from 1 and kept as written, without their line break; the empty text
+    after a final line break is no line. Lines without cells (blank, a ``#`` comment, nothing
+    but a comment after blanks) are among every line only.
     """
     if isinstance(text, bytes):
         text = _decode(text, path)
@@ -71,11 +65,7 @@ def _split_text(
     split = [(number, cells) for number, cells in split if cells]
     if not split:
         raise TableFormatError("expected a table, found no rows", path)
-    with_cells = {number for number, _ in split}
-    others = [
-        (number, line) for number, line in enumerate(lines, start=1) if number not in with_cells
-    ]
-    return separator, split, others
+    return separator, split, lines
 
 
 def _check_widths(body: list[tuple[int, list[str]]], path: str) -> int:
@@ -92,8 +82,9 @@ def _check_widths(body: list[tuple[int, list[str]]], path: str) -> int:
     return n_columns
 
 
-def _decode(data: bytes, path: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
+def _decode(data: bytes, path: str, first_line: int = 1) -> str:
+    """UTF-8 text of ``data``, a byte-order mark dropped when it starts the source (line 1)."""
+    if first_line == 1 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8")
@@ -103,7 +94,7 @@ def _decode(data: bytes, path: str) -> str:
             f"expected UTF-8 text, found the byte 0x{data[error.start]:02x} at character "
             f"{len(before[-1]) + 1} of the line; save the file as UTF-8",
             path,
-            len(before),
+            first_line + len(before) - 1,
         ) from None
 
 
@@ -135,7 +126,10 @@ def _detect(line: str) -> str:
 
 
 def _split(line: str, sep: str, path: str, number: int) -> list[str]:
-    """Split one line into cell texts; a ``#`` at a cell's start or after a blank ends the line."""
+    """Split one line into cell texts; a ``#`` at a cell's start or after a blank ends the line.
+
+    Cells may be empty (``1,,2`` has three); a line of nothing but blanks and a comment has none.
+    """
     if sep == " ":
         return _split_blanks(line, path, number)
     blanks = _BLANK.replace(sep, "")
@@ -144,11 +138,13 @@ def _split(line: str, sep: str, path: str, number: int) -> list[str]:
     while True:
         while position < end and line[position] in blanks:
             position += 1
-        if position == end or line[position] in (sep, "#"):
-            if not cells and line[position : position + 1] != sep:
-                return cells
-            raise _empty(path, number, len(cells) + 1)  # ",1", "1,,2", "1,2," or "1, # note"
-        if line[position] == '"':
+        if position == end or line[position] == "#":
+            if cells:
+                cells.append("")  # "1," or "1, # note": the last cell is empty
+            return cells
+        if line[position] == sep:
+            text = ""
+        elif line[position] == '"':
             text, position = _quoted(line, position, path, number, len(cells) + 1)
             while position < end and line[position] in blanks:
                 position += 1
@@ -208,42 +204,35 @@ def _quoted(line: str, start: int, path: str, number: int, column: int) -> tuple
             parts.append('"')
             position = close + 2
         else:
-            text = "".join(parts)
-            if text == "":
-                raise _empty(path, number, column)
-            return text, close + 1
+            return "".join(parts), close + 1
 
 
-def _empty(path: str, number: int, column: int) -> TableFormatError:
-    return TableFormatError(
-        "expected a number, a label or '?', found an empty cell", path, number, column
-    )
-
-
-def _kind(cell: str) -> str:
-    if cell == MISSING:
-        return MISSING
-    if _NUMBER.fullmatch(cell):
-        return NUMBER if math.isfinite(float(cell)) else "overflow"
-    return "not finite" if _NOT_FINITE.fullmatch(cell) else LABEL
+def _header_kind(cell: str) -> str:
+    """What a cell of the first line looks like: "number", "?" or "text" (for header detection)."""
+    if cell == "?":
+        return "?"
+    return "number" if _NUMBER.fullmatch(cell) else "text"
 
 
 def _is_header(split: list[tuple[int, list[str]]]) -> bool:
+    """Whether the first line names the columns (see ``parse_table``)."""
     first = split[0][1]
-    if any(_kind(cell) in (NUMBER, MISSING, "overflow") for cell in first):
+    if any(_header_kind(cell) != "text" for cell in first):
         return False
     rest = [cells for _, cells in split[1:]]
     if not rest or len(first) != len(rest[0]):
         return True
     columns = [[row[j] for row in rest if j < len(row)] for j in range(len(first))]
     for column in columns:
-        kinds = {_kind(cell) for cell in column}
-        if NUMBER in kinds and kinds <= {NUMBER, MISSING, "overflow", "not finite"}:
+        kinds = {_header_kind(cell) for cell in column}
+        if "number" in kinds and kinds <= {"number", "?"}:
             return True
-    return all(name not in column for name, column in zip(first, columns, strict=True))
+    named = [(name, column) for name, column in zip(first, columns, strict=True) if name]
+    return all(name not in column for name, column in named)
 
 
 def _names(header: list[str] | None, n_columns: int, path: str, line: int | None) -> list[str]:
+    """One name per column: the header's (a blank one becomes ``columnJ``), else ``columnJ``."""
     if header is None:
         return [f"column{j}" for j in range(1, n_columns + 1)]
     if len(header) == 2 and n_columns > 2:  # "Input Output": a group name, then the output
@@ -255,8 +244,9 @@ def _names(header: list[str] | None, n_columns: int, path: str, line: int | None
             line,
             min(len(header), n_columns) + 1,
         )
+    names = [name or f"column{j}" for j, name in enumerate(header, start=1)]
     seen: dict[str, int] = {}
-    for column, name in enumerate(header, start=1):
+    for column, name in enumerate(names, start=1):
         if name in seen:
             raise TableFormatError(
                 f"expected a new column name, found {name!r} again (first in column {seen[name]})",
@@ -265,33 +255,4 @@ def _names(header: list[str] | None, n_columns: int, path: str, line: int | None
                 column,
             )
         seen[name] = column
-    return list(header)
-
-
-def _column_kinds(
-    rows: list[list[str]], lines: list[int], names: list[str], path: str
-) -> list[str]:
-    """Type each column by its majority; report the first cell that disagrees or is not finite."""
-    kinds: list[str] = []
-    problems: list[tuple[int, int, str]] = []  # (line, column, message)
-    for j, name in enumerate(names):
-        cells = [(line, row[j], _kind(row[j])) for line, row in zip(lines, rows, strict=True)]
-        numeric = sum(kind != LABEL and kind != MISSING for _, _, kind in cells)
-        labels = sum(kind == LABEL for _, _, kind in cells)
-        kind = NUMBER if numeric > labels or labels == 0 else LABEL
-        kinds.append(kind)
-        for line, cell, found in cells:
-            if kind == NUMBER and found == LABEL:
-                message = f"expected a number in column {name!r} as in {numeric} other rows"
-            elif kind == NUMBER and found in ("overflow", "not finite"):
-                message = "expected a finite number"
-                if found == "overflow":
-                    message += " (this one is too large for a 64-bit float)"
-            else:
-                continue
-            problems.append((line, j + 1, f"{message}, found {cell!r}"))
-            break
-    if problems:
-        line, column, message = min(problems)
-        raise TableFormatError(message, path, line, column)
-    return kinds
+    return names

@@ -1,57 +1,45 @@
-"""A strict reader for small tables of numbers and labels, with ``?`` marking cells to fill in.
+r"""The ``Table``: a read table's typed columns, and where every row and cell came from.
 
-``read_table`` turns a file (or standard input) into a ``Table``: cells separated by whitespace,
-commas, tabs, semicolons or ``|`` (detected, or given), an optional header line, ``#``
-comments and blank lines set aside (kept to be written back in place), and every column typed
-as numbers or labels. It only reads:
-it does not decide which columns are outputs, and it fills nothing in. Any problem raises
-``TableFormatError`` naming the file, the line and the column (the 1-based cell number), saying
-what was expected and found. Splitting lines into cells and typing them is done in
-``glassnet.data.parsing``; this module holds the ``Table``, the reader and the writer.
+A table holds one ``Column`` per column (numbers as float64 arrays, labels as codes), the line
+number of every row, and the source's lines as written, so that a filled table can be written
+back with everything else in place (comments, blank lines, quoting). It does not decide which
+columns are outputs and fills nothing in: ``glassnet.tables`` does. Reading is ``reading``'s
+work, writing ``writing``'s.
 """
 
 from __future__ import annotations
 
-import math
-import sys
-from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from os import PathLike
 from typing import Any
 
 import numpy as np
 
 from glassnet._types import Array
-from glassnet.data.parsing import (
-    LABEL,
-    MISSING,
-    NUMBER,
-    _check_widths,
-    _column_kinds,
-    _is_header,
-    _names,
-    _separator,
-    _split_text,
-)
-from glassnet.data.parsing import _kind as _kind
-from glassnet.errors import InputNotFoundError, TableFormatError
+from glassnet.data.columns import DEFAULT_MISSING, LABEL, NUMBER, Column
+from glassnet.data.parsing import _split
+from glassnet.data.writing import write_table
+from glassnet.errors import TableFormatError
 
-__all__ = ["LABEL", "MISSING", "NUMBER", "Table", "parse_table", "read_table", "write_table"]
+__all__ = ["LABEL", "NUMBER", "Table"]
+
+
+def _holds_cells(line: str) -> bool:
+    """Whether a source line is a row: not blank, and not a ``#`` comment."""
+    stripped = line.strip(" \t")
+    return bool(stripped) and not stripped.startswith("#")
 
 
 @dataclass
 class Table:
-    r"""A parsed table: cell texts by row, one type per column, and where every row came from.
+    r"""A parsed table: typed columns, the line of every row, and the source's lines.
 
     Attributes
     ----------
-    rows : list of list of str
-        The data cells as written (quotes removed); ``"?"`` marks a missing cell.
-    lines : list of int
+    columns : list of Column
+        One per column: its kind, values or label codes, and which cells are missing.
+    lines : ndarray of int64, shape (n_rows,)
         The 1-based line number of each row in the source.
-    kinds : list of str
-        ``"number"`` or ``"label"`` for each column. A column with only ``?`` is "number".
     names : list of str
         One name per column: from the header, else ``column1``, ``column2``, ...
     header : list of str or None
@@ -63,17 +51,22 @@ class Table:
         The separator: ``" "`` (whitespace), ``","``, ``"\t"``, ...
     header_line : int or None
         The line number of the header.
+    source : sequence of str
+        Every line of the source as written (without line breaks, a byte-order mark dropped):
+        ``source[k - 1]`` is line ``k`` (``sources.Lines`` for a big table: read on demand).
     file_columns : list of int or None
         The 0-based position in the file of each column, when ``select`` reordered them (error
         messages name the file's column); None when the columns are in the file's order.
-    skipped : tuple of (int, str)
-        The lines that hold no cells (blank lines and ``#`` comments), as written without their
-        line break, each with where it stood: before data row ``i`` (0-based; ``n_rows`` means
-        after the last row), or ``-1`` above the header. In file order; the writer puts them
-        back there.
+    decimal : str
+        The decimal mark the numbers were read with.
+    notes : tuple of str
+        What the reader assumed (a format it recognized, a column it dropped), for the user.
+    missing_words : tuple of str
+        The words read as missing cells besides ``?`` and an empty cell.
 
     Examples
     --------
+    >>> from glassnet.data import parse_table
     >>> table = parse_table("x,y\n1,a\n2,?\n")
     >>> table.names, table.kinds
     (['x', 'y'], ['number', 'label'])
@@ -81,41 +74,40 @@ class Table:
     array([1., 2.])
     >>> table.missing(1)
     array([False,  True])
-
-    Comments and blank lines are kept with their places:
-
-    >>> table = parse_table("# sizes\nx\n1\n\n2\n")
-    >>> table.skipped
-    ((-1, '# sizes'), (1, ''))
-    >>> print(table.to_text(), end="")
-    # sizes
-    x
-    1
-    <BLANKLINE>
-    2
+    >>> table.rows
+    [['1', 'a'], ['2', '?']]
     """
 
-    rows: list[list[str]]
-    lines: list[int]
-    kinds: list[str]
+    columns: list[Column]
+    lines: np.ndarray[Any, np.dtype[np.int64]]
     names: list[str]
     header: list[str] | None = None
     path: str = "<string>"
     sep: str = " "
     header_line: int | None = None
+    source: Sequence[str] = field(default_factory=list)
     file_columns: list[int] | None = None
-    skipped: tuple[tuple[int, str], ...] = ()
-    _numbers: dict[int, Array] = field(default_factory=dict, init=False, repr=False, compare=False)
+    decimal: str = "."
+    notes: tuple[str, ...] = ()
+    missing_words: tuple[str, ...] = DEFAULT_MISSING
+    _rows: list[list[str]] | None = field(default=None, repr=False, compare=False)
+
+    # -- shape and kinds -----------------------------------------------------------------------
 
     @property
     def n_rows(self) -> int:
         """Number of data rows."""
-        return len(self.rows)
+        return len(self.lines)
 
     @property
     def n_columns(self) -> int:
         """Number of columns."""
-        return len(self.kinds)
+        return len(self.columns)
+
+    @property
+    def kinds(self) -> list[str]:
+        """``"number"`` or ``"label"`` for each column (a column of only missing cells: number)."""
+        return [column.kind for column in self.columns]
 
     def column_index(self, name: str) -> int:
         """Return the 0-based index of the column called ``name``."""
@@ -125,49 +117,92 @@ class Table:
             f"expected a column name from {', '.join(self.names)}; found {name!r}", self.path
         )
 
+    # -- cells ---------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """Every row's cells as written (quotes removed), column by column as the table has them."""
+        if self._rows is None:
+            split = [
+                _split(self.source[line - 1], self.sep, self.path, line) for line in self.lines
+            ]
+            order = self.file_columns
+            self._rows = split if order is None else [[row[j] for j in order] for row in split]
+        return self._rows
+
     def cells(self, column: int) -> list[str]:
         """Return the texts of one column, top to bottom."""
         return [row[column] for row in self.rows]
 
+    def cell(self, row: int, column: int) -> str:
+        """Return the text of one cell (0-based row and column), as written."""
+        if self._rows is not None:
+            return self._rows[row][column]
+        line = int(self.lines[row])
+        cells = _split(self.source[line - 1], self.sep, self.path, line)
+        return cells[column if self.file_columns is None else self.file_columns[column]]
+
     def missing(self, column: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
-        """Return a boolean array, True where the column holds ``?``."""
-        return np.array([row[column] == MISSING for row in self.rows], dtype=bool)
+        """Return a boolean array, True where the column's cell is missing (``?``, empty, NA...)."""
+        return self.columns[column].missing.copy()
 
     def numbers(self, column: int) -> Array:
-        """Return a numeric column as float64, with NaN for ``?``."""
-        if self.kinds[column] != NUMBER:
+        """Return a number column as float64, with NaN where a cell is missing."""
+        values = self.columns[column].values
+        if values is None:
             raise TableFormatError(
                 f"expected column {self.names[column]!r} to hold numbers; it holds labels",
                 self.path,
             )
-        if column not in self._numbers:
-            values = [math.nan if cell == MISSING else float(cell) for cell in self.cells(column)]
-            self._numbers[column] = np.array(values, dtype=np.float64)
-        return self._numbers[column].copy()
+        return values.copy()
 
-    def take(self, rows: Sequence[int]) -> Table:
-        """Return a table of the given rows (0-based indices), in that order.
+    def labels(self, column: int) -> tuple[np.ndarray[Any, np.dtype[np.int32]], tuple[str, ...]]:
+        """Return a label column's codes (-1 where missing) and its distinct labels."""
+        found = self.columns[column]
+        if found.codes is None:
+            raise TableFormatError(
+                f"expected column {self.names[column]!r} to hold labels; it holds numbers",
+                self.path,
+            )
+        return found.codes, found.labels
 
-        Skipped lines above the header or below the last row stay there; one before a row goes
-        with that row (before its first copy), or is dropped with it.
+    @property
+    def skipped(self) -> tuple[tuple[int, str], ...]:
+        """The lines that hold no cells (blank lines, ``#`` comments), each with its place.
+
+        The place is the data row the line stands before (0-based; ``n_rows`` means after the
+        last row), or -1 above the header. A line goes with the source row below it: before
+        that row's first copy in this table, or nowhere if this table left the row out.
         """
-        order = list(rows)
-        place: dict[int, int] = {}
-        for new, old in enumerate(order):
-            place.setdefault(old, new)
-        skipped = []
-        for position, text in self.skipped:
-            if position < 0:
-                skipped.append((position, text))
-            elif position >= self.n_rows:
-                skipped.append((len(order), text))
-            elif position in place:
-                skipped.append((place[position], text))
+        first: dict[int, int] = {}
+        for row, line in enumerate(self.lines.tolist()):
+            first.setdefault(line, row)
+        below: int | None = None  # the nearest data line under the lines being walked, upwards
+        places: list[tuple[int, str]] = []
+        for number in range(len(self.source), 0, -1):
+            text = self.source[number - 1]
+            if number == self.header_line:
+                below = -1
+            elif _holds_cells(text):
+                below = number
+            elif below == -1 or (self.header_line is not None and number < self.header_line):
+                places.append((-1, text))
+            elif below is None:
+                places.append((self.n_rows, text))
+            elif below in first:
+                places.append((first[below], text))
+        return tuple(sorted(reversed(places), key=lambda entry: entry[0]))  # stable: file order
+
+    # -- new tables from this one ----------------------------------------------------------------
+
+    def take(self, rows: Sequence[int] | np.ndarray[Any, Any]) -> Table:
+        """Return a table of the given rows (0-based indices), in that order."""
+        order = np.asarray(rows, dtype=np.int64)
         return replace(
             self,
-            rows=[self.rows[i] for i in order],
-            lines=[self.lines[i] for i in order],
-            skipped=tuple(sorted(skipped, key=lambda entry: entry[0])),  # stable: file order
+            columns=[column.take(order) for column in self.columns],
+            lines=self.lines[order],
+            _rows=None if self._rows is None else [self._rows[i] for i in order.tolist()],
         )
 
     def select(self, columns: Sequence[int]) -> Table:
@@ -180,24 +215,20 @@ class Table:
         header = self.header
         if header is not None and len(header) == self.n_columns:
             header = [header[j] for j in order]
-        return Table(
-            rows=[[row[j] for j in order] for row in self.rows],
-            lines=list(self.lines),
-            kinds=[self.kinds[j] for j in order],
+        return replace(
+            self,
+            columns=[self.columns[j] for j in order],
             names=[self.names[j] for j in order],
             header=header,
-            path=self.path,
-            sep=self.sep,
-            header_line=self.header_line,
             file_columns=[origin[j] for j in order],
-            skipped=self.skipped,
+            _rows=None if self._rows is None else [[row[j] for j in order] for row in self._rows],
         )
 
     def error(
         self, message: str, row: int | None = None, column: int | None = None
     ) -> TableFormatError:
         """Return a TableFormatError at data row ``row`` and column ``column`` (both 0-based)."""
-        line = None if row is None else self.lines[row]
+        line = None if row is None else int(self.lines[row])
         if column is not None and self.file_columns is not None:
             column = self.file_columns[column]
         return TableFormatError(message, self.path, line, None if column is None else column + 1)
@@ -207,170 +238,3 @@ class Table:
         return write_table(
             self.rows, self.header if header else None, self.sep, skipped=self.skipped
         )
-
-
-def read_table(
-    source: str | PathLike[str], sep: str | None = None, header: bool | None = None
-) -> Table:
-    """Read a table from a file, or from standard input when ``source`` is ``"-"``.
-
-    Parameters
-    ----------
-    source : str or path-like
-        The file to read; ``"-"`` reads standard input.
-    sep : str, optional
-        ``whitespace``, ``comma`` (``,``), ``tab``, ``semicolon`` (``;``) or ``pipe`` (``|``). By
-        default the first line that is not blank or a comment decides: a tab makes it TSV, else
-        the most frequent of ``,``, ``;`` and ``|`` (ties in that order) separates the cells,
-        else runs of spaces and tabs do.
-    header : bool, optional
-        Whether the first line names the columns; detected when None (see ``parse_table``).
-
-    Returns
-    -------
-    Table
-
-    Raises
-    ------
-    InputNotFoundError
-        The file does not exist, is a directory or cannot be read.
-    TableFormatError
-        The text is not a table; the message names the line and column.
-    """
-    if str(source) == "-":
-        stream: Any = sys.stdin
-        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
-        return parse_table(data, "<stdin>", sep=sep, header=header)
-    path = str(source)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise InputNotFoundError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputNotFoundError(f"{path}: is a directory, expected a table file") from None
-    except OSError as error:
-        raise InputNotFoundError(f"{path}: cannot read: {error.strerror or error}") from None
-    return parse_table(data, path, sep=sep, header=header)
-
-
-def parse_table(
-    text: str | bytes, path: str = "<string>", sep: str | None = None, header: bool | None = None
-) -> Table:
-    r"""Parse the text of a table.
-
-    Parameters
-    ----------
-    text : str or bytes
-        Bytes must be UTF-8 (a byte-order mark is dropped).
-    path : str, default="<string>"
-        The name used in error messages.
-    sep : str, optional
-        As in ``read_table``.
-    header : bool, optional
-        When None the first line is a header if it holds no numbers and no ``?`` and either has
-        a different number of cells from the rows below, or sits above a column of numbers, or
-        none of its cells appears again in its column.
-
-    Returns
-    -------
-    Table
-
-    Raises
-    ------
-    TableFormatError
-        With the file, line and column of the first problem.
-
-    Examples
-    --------
-    The tutorial's table as printed, a two-name header over four columns:
-
-    >>> table = parse_table("Input Output\n0 0 1 0\n1 1 1 1\n1 0 0 ?\n")
-    >>> table.names
-    ['Input1', 'Input2', 'Input3', 'Output']
-    >>> table.rows[-1]
-    ['1', '0', '0', '?']
-    """
-    separator, split, others = _split_text(text, path, sep)
-    has_header = _is_header(split) if header is None else header
-    header_cells, header_line = (split[0][1], split[0][0]) if has_header else (None, None)
-    body = split[1:] if has_header else split
-    if not body:
-        raise TableFormatError("expected data rows after the header, found none", path, header_line)
-    n_columns = _check_widths(body, path)
-    names = _names(header_cells, n_columns, path, header_line)
-    rows = [cells for _, cells in body]
-    row_lines = [number for number, _ in body]
-    kinds = _column_kinds(rows, row_lines, names, path)
-    skipped = tuple(
-        (
-            -1 if header_line is not None and number < header_line else bisect(row_lines, number),
-            line,
-        )
-        for number, line in others
-    )
-    return Table(
-        rows, row_lines, kinds, names, header_cells, path, separator, header_line, None, skipped
-    )
-
-
-def write_table(
-    rows: Sequence[Sequence[str]],
-    header: Sequence[str] | None = None,
-    sep: str = " ",
-    newline: str = "\n",
-    skipped: Sequence[tuple[int, str]] = (),
-    trailing: Sequence[str] | None = None,
-) -> str:
-    r"""Return the text of a table that ``parse_table`` reads back to the same cells.
-
-    Cells holding a separator, a blank, a quote or ``#`` are put in double quotes (a quote inside
-    is doubled). Cells cannot hold line breaks.
-
-    Parameters
-    ----------
-    rows : sequence of sequence of str
-    header : sequence of str, optional
-    sep : str, default=" "
-        Any separator ``read_table`` accepts.
-    newline : str, default="\n"
-    skipped : sequence of (int, str), default=()
-        Lines written as they are (comments, blank lines), each before data row ``i`` (0-based;
-        ``len(rows)`` or more: after the last row; ``-1``: above the header), as
-        ``Table.skipped`` holds them. Lines for one place keep their order.
-    trailing : sequence of str, optional
-        Text added to the end of each row's line, such as ``"  # note"``.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> print(write_table([["1", "New York"]], header=["n", "city"], sep=","), end="")
-    n,city
-    1,"New York"
-    """
-    separator = _separator(sep)
-    before: dict[int, list[str]] = {}
-    for position, text in skipped:
-        if any(char in text for char in "\r\n"):
-            raise ValueError(f"a skipped line cannot hold a line break, got {text!r}")
-        before.setdefault(max(-1, min(position, len(rows))), []).append(text)
-    lines = before.get(-1, [])
-    if header is not None:
-        lines.append(separator.join(_quote(cell) for cell in header))
-    ends = [""] * len(rows) if trailing is None else trailing
-    for i, (row, end) in enumerate(zip(rows, ends, strict=True)):
-        lines.extend(before.get(i, []))
-        lines.append(separator.join(_quote(cell) for cell in row) + end)
-    lines.extend(before.get(len(rows), []))
-    return "".join(line + newline for line in lines)
-
-
-def _quote(cell: str) -> str:
-    if any(char in cell for char in "\r\n"):
-        raise ValueError(f"a cell cannot hold a line break, got {cell!r}")
-    if cell == "" or any(char in cell for char in ' \t,;|"#\ufeff') or cell != cell.strip():
-        return '"' + cell.replace('"', '""') + '"'
-    return cell

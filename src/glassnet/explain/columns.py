@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from glassnet.data.table import LABEL, MISSING
-from glassnet.tables.recipes import REGRESSION
+from glassnet.data.columns import LABEL
+from glassnet.tables.schema import REGRESSION
 
 if TYPE_CHECKING:
     from glassnet.data.table import Table
@@ -55,6 +55,8 @@ def input_names(model: TableModel) -> list[str]:
             names.extend(f"{spec['name']}={category}" for category in spec["categories"])
         else:
             names.append(str(spec["name"]))
+        if spec.get("indicator"):
+            names.append(f"{spec['name']} missing")
     return names
 
 
@@ -108,6 +110,8 @@ def input_units(model: TableModel) -> list[tuple[float, float]]:
             units.extend((0.0, 1.0) for _ in spec["categories"])
         else:
             units.append((float(spec["mean"]), float(spec["scale"])))
+        if spec.get("indicator"):
+            units.append((0.0, 1.0))
     return units
 
 
@@ -134,7 +138,8 @@ def output_units(model: TableModel) -> list[tuple[float, float]] | None:
 def _encoded(model: TableModel) -> bool:
     """Whether the network sees anything but the table's own numbers."""
     changed = any(
-        spec["kind"] == LABEL or spec["mean"] != 0 or spec["scale"] != 1 for spec in model.inputs_
+        spec["kind"] == LABEL or spec["mean"] != 0 or spec["scale"] != 1 or spec.get("indicator")
+        for spec in model.inputs_
     )
     scaled = any(spec.get("mean", 0) != 0 or spec.get("scale", 1) != 1 for spec in model.outputs_)
     return changed or scaled or model.classes_ is not None
@@ -185,10 +190,15 @@ def table_notes(model: TableModel) -> list[str]:
     return notes
 
 
+#: Past this many input columns, the inputs note names the first ``_NAMED`` and counts the rest.
+_LISTED, _NAMED = 12, 8
+
+
 def _inputs_note(model: TableModel) -> str:
-    parts, index, scaled = [], 1, False
+    told, starts, index, scaled = [], [], 1, False  # told: what each column's inputs are
     for spec in model.inputs_:
-        name = spec["name"]
+        name, parts = spec["name"], []
+        starts.append(index)
         if spec["kind"] == LABEL:
             width = len(spec["categories"])
             units = f"x{index}" if width == 1 else f"x{index}..x{index + width - 1}"
@@ -197,20 +207,53 @@ def _inputs_note(model: TableModel) -> str:
                 f"others; labels {', '.join(spec['categories'])})"
             )
             index += width
-            continue
-        mean, scale = spec["mean"], spec["scale"]
-        if mean == 0 and scale == 1:
-            parts.append(f"x{index} is column {name!r} as it is")
         else:
+            mean, scale = spec["mean"], spec["scale"]
+            if mean == 0 and scale == 1:
+                parts.append(f"x{index} is column {name!r} as it is")
+            else:
+                parts.append(f"x{index} is column {name!r} scaled: {_scaling(name, mean, scale)}")
+                scaled = True
+            index += 1
+        if spec.get("indicator"):
+            fill = spec["fill"] if spec["kind"] == LABEL else _number(spec["fill"])
             parts.append(
-                f"x{index} is column {name!r} scaled: ({name} - {_number(mean)}) / {_number(scale)}"
+                f"x{index} is 1 where column {name!r} was missing (filled with {fill}) and 0 "
+                "elsewhere"
             )
-            scaled = True
-        index += 1
+            index += 1
+        told.append(parts)
+    if len(told) > _LISTED:
+        told = [*told[:_NAMED], [_other_columns(model, starts[_NAMED])]]
+    parts = [part for column in told for part in column]
     text = "The inputs are the table's columns encoded for the network: " + "; ".join(parts) + "."
     if scaled:
         text += " Scaled columns have mean 0 and standard deviation 1 over the known rows."
     return text
+
+
+def _scaling(name: str, mean: float, scale: float) -> str:
+    """``(name - mean) / scale`` in words, a negative mean added: ``(t + 0.5) / 2``."""
+    shift = f"- {_number(mean)}" if mean >= 0 else f"+ {_number(-mean)}"
+    return f"({name} {shift}) / {_number(scale)}"
+
+
+def _other_columns(model: TableModel, start: int) -> str:
+    """The input columns after the first ``_NAMED`` (network inputs from ``start``), counted."""
+    rest = model.inputs_[_NAMED:]
+    labels = sum(spec["kind"] == LABEL for spec in rest)
+    plain = sum(spec["kind"] != LABEL and spec["mean"] == 0 and spec["scale"] == 1 for spec in rest)
+    kinds = [
+        (len(rest) - labels - plain, "scaled the same way"),
+        (plain, "as they are"),
+        (labels, "one-hot encoded"),
+        (sum(bool(spec.get("indicator")) for spec in rest), "with an input for missing cells"),
+    ]
+    how = ", ".join(f"{count} {words}" for count, words in kinds if count)
+    return (
+        f"x{start}..x{model.net_.n_inputs} are the other {len(rest)} columns ({how}; "
+        "'glassnet info' on a saved model lists them all)"
+    )
 
 
 def _outputs_note(model: TableModel) -> str | None:
@@ -232,9 +275,15 @@ def _outputs_note(model: TableModel) -> str | None:
         name = spec["name"]
         if is_scaled:
             mean, scale = _number(spec["mean"]), _number(spec["scale"])
+            back = (
+                f"{unit} × {scale} + {mean}"
+                if spec["mean"] >= 0
+                else f"{unit} × {scale} - {_number(-spec['mean'])}"
+            )
             parts.append(
-                f"{unit} is column {name!r} scaled the same way, ({name} - {mean}) / {scale}; "
-                f"its answers are turned back as {unit} × {scale} + {mean}"
+                f"{unit} is column {name!r} scaled the same way, "
+                f"{_scaling(name, spec['mean'], spec['scale'])}; "
+                f"its answers are turned back as {back}"
             )
         else:
             parts.append(f"{unit} is column {name!r}")
@@ -244,7 +293,7 @@ def _outputs_note(model: TableModel) -> str | None:
 def _training_note(model: TableModel) -> str | None:
     settings = model.settings_
     parts = []
-    if settings.batch_size is not None:
+    if settings.batch_size:
         shuffled = ", reshuffled every iteration" if settings.shuffle else ""
         parts.append(f"steps on mini-batches of {settings.batch_size} rows{shuffled}")
     if settings.validation:
@@ -292,16 +341,17 @@ def prediction_notes(model: TableModel, table: Table) -> list[str]:
     """
     if not _encoded(model):
         return []
-    positions = [spec["position"] for spec in model.outputs_]
-    rows = [i for i, row in enumerate(table.rows) if any(row[j] == MISSING for j in positions)]
+    rows = model.to_fill(table).tolist()
     if not rows:
         return []
     part = table.take(rows)
     answers = model.answers(part)
+    positions = model.locate(table).inputs
     notes = []
     for i, answer in zip(rows, answers, strict=True):
         cells = ", ".join(
-            f"{spec['name']} = {table.rows[i][spec['position']]}" for spec in model.inputs_
+            f"{spec['name']} = {table.cell(i, j)}"
+            for spec, j in zip(model.inputs_, positions, strict=True)
         )
         given = ", ".join(
             f"{spec['name']} = {value}" for spec, value in zip(model.outputs_, answer, strict=True)

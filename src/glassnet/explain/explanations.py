@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from glassnet.errors import ConfigurationError
+from glassnet.explain.details import DEFAULT_LINES
 from glassnet.explain.narration import narrate
 from glassnet.explain.records import Prediction, RunRecord, Summary
 from glassnet.explain.traces import LayerStep, Step, trace, trace_step
@@ -47,9 +48,11 @@ class Explanation(RunRecord):
     training ran); ``outcome`` before the final weights (an early stop, say).
     """
 
-    def narrate(self, digits: int = 6, max_examples: int = 8) -> str:
-        """Return the explanation as plain sentences (see ``glassnet.explain.narration``)."""
-        return narrate(self, digits=digits, max_examples=max_examples)
+    def narrate(
+        self, digits: int = 6, max_examples: int | None = 8, lines: int | None = DEFAULT_LINES
+    ) -> str:
+        """Return the explanation as plain sentences, within ``lines`` (see ``narrate``)."""
+        return narrate(self, digits=digits, max_examples=max_examples, lines=lines)
 
 
 # -- the network and its run -----------------------------------------------------------------------

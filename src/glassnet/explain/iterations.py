@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from glassnet._types import Array
-from glassnet.explain.wording import Narrator
+from glassnet.explain.wording import Narrator, more
 
 if TYPE_CHECKING:
     from glassnet.explain.traces import LayerStep, Step
@@ -108,18 +108,26 @@ def _forward(narrator: Narrator, step: Step, k: int) -> None:
         4,
     )
     narrator.say(f"The output is {_FORMULA.get(ls.activation, ls.activation)}.", 4)
+    n_in, units = ls.inputs.shape[1], narrator.units(len(names))
     for r in narrator.shown(ls.inputs.shape[0]):
-        values = [narrator.num(v) for v in ls.inputs[r]]
+        values = [narrator.num(v) for v in ls.inputs[r, : narrator.terms(n_in)]]
+        if len(values) < n_in:
+            values.append(f"[{n_in - len(values)} more]")
         narrator.listing(f"example {r + 1}, inputs ", values, " ", 4, ":")
-        for j, name in enumerate(names):
-            terms = [
-                f"{narrator.term(ls.inputs[r, i])} × {narrator.term(ls.weights[i, j])}"
-                for i in range(ls.inputs.shape[1])
-            ]
+        for j in range(units):
+            terms = narrator.sum_terms(
+                [
+                    f"{narrator.term(ls.inputs[r, i])} × {narrator.term(ls.weights[i, j])}"
+                    for i in range(n_in)
+                ],
+                ls.inputs[r] * ls.weights[:, j],
+            )
             if ls.bias is not None:
                 terms.append(narrator.term(ls.bias[j]))
+            name = names[j]
             narrator.listing(f"{name}: z = ", terms, " + ", 6, f" = {narrator.num(ls.Z[r, j])}")
             narrator.say(f"{name} = {narrator.activated(ls.activation, ls.Z[r], j, ls.A[r, j])}", 6)
+        narrator.other_units(names, units, ls.Z[r], 6, ls.A[r])
     narrator.more(ls.inputs.shape[0], 4)
 
 
@@ -148,10 +156,13 @@ def _output_errors(narrator: Narrator, step: Step) -> None:
         narrator.prose(f"The error is minus the slope of the loss ({loss}) at the output.", 4)
     if not fused and ls.slope is not None:
         narrator.prose(_SLOPE.get(ls.activation, "") + " Delta = error × slope.", 4)
+    names = narrator.names[-1]
+    units = narrator.units(len(names))
     for r in narrator.shown(n):
         narrator.say(f"example {r + 1}:", 4)
-        for j, name in enumerate(narrator.names[-1]):
-            _output_unit(narrator, step, ls, r, j, name)
+        for j in range(units):
+            _output_unit(narrator, step, ls, r, j, names[j])
+        narrator.other_units(names, units, -ls.dZ[r], 6)
     narrator.more(n, 4)
 
 
@@ -208,13 +219,19 @@ def _hidden_errors(narrator: Narrator, step: Step, k: int) -> None:
     if ls.slope is not None:
         narrator.prose(_SLOPE.get(ls.activation, "") + " Delta = error × slope.", 4)
     assert ls.dA is not None
+    names = narrator.names[k + 1]
+    units, n_above = narrator.units(len(names)), above.weights.shape[1]
     for r in narrator.shown(ls.A.shape[0]):
         narrator.say(f"example {r + 1}:", 4)
-        for j, name in enumerate(narrator.names[k + 1]):
-            terms = [
-                f"{narrator.term(-above.dZ[r, m])} × {narrator.term(above.weights[j, m])}"
-                for m in range(above.weights.shape[1])
-            ]
+        for j in range(units):
+            terms = narrator.sum_terms(
+                [
+                    f"{narrator.term(-above.dZ[r, m])} × {narrator.term(above.weights[j, m])}"
+                    for m in range(n_above)
+                ],
+                -above.dZ[r] * above.weights[j],
+            )
+            name = names[j]
             pad = " " * (len(name) + 2)
             narrator.listing(
                 f"{name}: error = ", terms, " + ", 6, f" = {narrator.num(-ls.dA[r, j])}"
@@ -222,6 +239,7 @@ def _hidden_errors(narrator: Narrator, step: Step, k: int) -> None:
             if ls.slope is not None:
                 narrator.say(f"{pad}slope = {_slope_text(narrator, ls, r, j)}", 6)
             narrator.say(f"{pad}delta = {narrator.num(-ls.dZ[r, j])}", 6)
+        narrator.other_units(names, units, -ls.dZ[r], 6)
     narrator.more(ls.A.shape[0], 4)
 
 
@@ -244,22 +262,53 @@ def _adjustments(narrator: Narrator, step: Step, k: int) -> None:
             "far: the change shown.",
             4,
         )
-    for i, source in enumerate(narrator.names[k]):
-        for j, target in enumerate(narrator.names[k + 1]):
+    pairs, n_biases = narrator.window(k)
+    for i, j in pairs:
+        _adjust_line(
+            narrator,
+            narrator.weight_name(k, i, j),
+            ls.inputs[:, i],
+            -ls.dZ[:, j],
+            -ls.dW[i, j],
+            ls,
+            (i, j),
+        )
+    if ls.bias is not None and ls.db is not None:
+        for j in range(n_biases):
             _adjust_line(
                 narrator,
-                f"{source}->{target}",
-                ls.inputs[:, i],
+                f"bias of {narrator.names[k + 1][j]}",
+                np.ones(n),
                 -ls.dZ[:, j],
-                -ls.dW[i, j],
+                -ls.db[j],
                 ls,
-                (i, j),
+                (None, j),
             )
-    if ls.bias is not None and ls.db is not None:
-        for j, target in enumerate(narrator.names[k + 1]):
-            _adjust_line(
-                narrator, f"bias of {target}", np.ones(n), -ls.dZ[:, j], -ls.db[j], ls, (None, j)
-            )
+    _other_changes(narrator, k, ls)
+
+
+def _other_changes(narrator: Narrator, k: int, ls: LayerStep) -> None:
+    """Sum up the weights and biases of layer ``k`` whose change was not shown: the largest."""
+    pairs, n_biases = narrator.window(k)
+    hidden = np.ones(ls.update.shape, dtype=bool)
+    for i, j in pairs:
+        hidden[i, j] = False
+    changes = list(ls.update[hidden])
+    labels = [narrator.weight_name(k, i, j) for i, j in zip(*np.nonzero(hidden), strict=True)]
+    counts = [more(len(changes), "weight")] if changes else []
+    bias_update = ls.bias_update
+    if bias_update is not None and n_biases < bias_update.size:
+        counts.append(more(bias_update.size - n_biases, "bias", "biases"))
+        changes += list(bias_update[n_biases:])
+        labels += [f"bias of {name}" for name in narrator.names[k + 1][n_biases:]]
+    if not changes:
+        return
+    m = narrator.largest(np.array(changes))
+    narrator.skipped(
+        f"{' and '.join(counts)} of layer {k + 1} changed by the same rule; the largest change, "
+        f"{labels[m]}, {narrator.signed(changes[m])}",
+        4,
+    )
 
 
 def _adjust_line(
@@ -280,7 +329,7 @@ def _adjust_line(
     else:
         old, new = ls.weights[i, j], ls.new_weights[i, j]
     change = new - old
-    if inputs.size <= narrator.max_examples:
+    if narrator.all_shown(inputs.size):
         terms = [
             f"{narrator.term(x)} × {narrator.term(d)}" for x, d in zip(inputs, deltas, strict=True)
         ]

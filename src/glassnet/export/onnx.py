@@ -10,6 +10,7 @@ Shapes: X (n_samples, n_inputs), Y (n_samples, n_outputs).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -217,10 +218,12 @@ def table_model_to_onnx(
     named after the column and of shape (n_samples, 1): numbers in ``dtype``, scaled by the
     saved ``(x - mean) / scale`` when the model scales them; labels as strings, one-hot encoded
     with ``ai.onnx.ml.OneHotEncoder`` (a label not seen in training is an error, as in
-    glassnet). Output ``Y`` is ``model.predict``'s array: probabilities of 1 (binary), of each
-    class (multiclass), or values in the table's units (regression). A multiclass model also
-    has output ``label``, the most probable class as a string, shape (n_samples,). Outputs are
-    renamed ``Y_``, ``label_`` if a column already has the name.
+    glassnet). A missing cell is NaN in a number column and an empty string, ``?`` or a missing
+    word (``NA``...) in a label column: it is filled as the model fills it, and the 0/1 input
+    saying so is made too. Output ``Y`` is ``model.predict``'s array: probabilities of 1
+    (binary), of each class (multiclass), or values in the table's units (regression). A
+    multiclass model also has output ``label``, the most probable class as a string, shape
+    (n_samples,). Outputs are renamed ``Y_``, ``label_`` if a column already has the name.
 
     Parameters
     ----------
@@ -255,16 +258,17 @@ def table_model_to_onnx(
     graph = _GraphBuilder(onnx, _graph_dtype(net, dtype), reserved=set(columns))
     helper = onnx.helper
     inputs, blocks = [], []
+    missing = _missing_texts(model.reading_["missing"])
     for spec in model.inputs_:
         name = str(spec["name"])
         if spec["kind"] == "label":
             inputs.append(
                 helper.make_tensor_value_info(name, onnx.TensorProto.STRING, ["n_samples", 1])
             )
-            blocks.append(_one_hot(graph, name, [str(label) for label in spec["categories"]]))
+            blocks += _labels(graph, name, spec, missing)
         else:
             inputs.append(helper.make_tensor_value_info(name, graph.elem_type, ["n_samples", 1]))
-            blocks.append(_standardize(graph, name, spec["mean"], spec["scale"]))
+            blocks += _numbers(graph, name, spec)
     X = graph.node("Concat", blocks, "features", axis=1) if len(blocks) > 1 else blocks[0]
     A = add_network(graph, net, X)  # (n, n_outputs)
     if model.task_ == "regression":  # back to the table's units: A · scale + mean
@@ -289,6 +293,53 @@ def table_model_to_onnx(
     return onnx_model
 
 
+def _missing_texts(words: Sequence[str]) -> list[str]:
+    """The texts of a missing label cell: empty, ``?``, and each word as written, lower or upper."""
+    texts = ["", "?"]
+    for word in words:
+        for text in (word, word.lower(), word.upper(), word.capitalize()):
+            if text not in texts:
+                texts.append(text)
+    return texts
+
+
+def _numbers(graph: _GraphBuilder, column: str, spec: dict[str, Any]) -> list[str]:
+    """Number column (n, 1) -> its scaled value (NaN filled as in training) and 0/1 block."""
+    value, blocks = column, []
+    if "fill" in spec:  # NaN, a missing cell, reads as the training rows' median
+        gap = graph.node("IsNaN", [column], f"{column}_missing")
+        fill = graph.constant("fill", [spec["fill"]])
+        value = graph.node("Where", [gap, fill, column], f"{column}_filled")
+        if spec.get("indicator"):
+            blocks.append(graph.node("Cast", [gap], f"{column}_was_missing", to=graph.elem_type))
+    return [_standardize(graph, value, spec["mean"], spec["scale"], column), *blocks]
+
+
+def _labels(
+    graph: _GraphBuilder, column: str, spec: dict[str, Any], missing: list[str]
+) -> list[str]:
+    """Label column (n, 1) -> one-hot block, a missing cell read as the most frequent label.
+
+    The texts of missing cells are extra categories of the encoder; one product with a
+    constant matrix sends each of them to the fill label's column, and counts them in a last
+    column: the 0/1 block, when the model has one.
+    """
+    categories = [str(label) for label in spec["categories"]]
+    if "fill" not in spec:  # a model saved before missing cells were filled
+        return [_one_hot(graph, column, categories)]
+    extra = [text for text in missing if text not in categories]
+    k, m = len(categories), len(extra)
+    mapping = np.zeros((k + m, k + 1))  # (k + m, k + 1)
+    mapping[np.arange(k), np.arange(k)] = 1.0
+    mapping[k:, categories.index(str(spec["fill"]))] = 1.0
+    mapping[k:, k] = 1.0
+    if not spec.get("indicator"):
+        mapping = mapping[:, :k]
+    wide = _one_hot(graph, column, categories + extra)  # (n, k + m)
+    matrix = graph.constant("labels", mapping.astype(graph.dtype))
+    return [graph.node("MatMul", [wide, matrix], f"{column}_filled")]
+
+
 def _one_hot(graph: _GraphBuilder, column: str, categories: list[str]) -> str:
     """Label column (n, 1) of strings -> one-hot block (n, n_categories) in the graph dtype."""
     encoded = graph.node(
@@ -300,9 +351,8 @@ def _one_hot(graph: _GraphBuilder, column: str, categories: list[str]) -> str:
     return graph.node("Cast", [flat], f"{column}_encoded", to=graph.elem_type)
 
 
-def _standardize(graph: _GraphBuilder, column: str, mean: float, scale: float) -> str:
+def _standardize(graph: _GraphBuilder, value: str, mean: float, scale: float, column: str) -> str:
     """Number column (n, 1) -> ``(x - mean) / scale``, in that order, as glassnet computes it."""
-    value = column
     if mean != 0:
         value = graph.node("Sub", [value, graph.constant("mean", [mean])], f"{column}_centred")
     if scale != 1:

@@ -11,13 +11,15 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Iterable
+from typing import BinaryIO
 
 from glassnet.errors import OutputError
 
 __all__ = ["is_special", "write_atomically"]
 
 
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+def write_atomically(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
     """Write ``data`` to ``path`` so that readers see either the old file or the new one.
 
     A temporary file is created beside the target (same directory, so the rename cannot cross
@@ -31,8 +33,9 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     path : str or os.PathLike
         The file to create or replace; a symbolic link is followed. A target that exists but is
         not a regular file (``/dev/null``, a named pipe) is written directly, never replaced.
-    data : bytes
-        The complete new contents.
+    data : bytes or iterable of bytes
+        The complete new contents, or its pieces in order (written as they come, so a big
+        file need not be held whole; if making a piece fails, the target is untouched).
 
     Raises
     ------
@@ -64,7 +67,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         temporary, descriptor = _create_temporary(target)
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            _write_pieces(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         _copy_permissions(target, temporary)
@@ -99,11 +102,19 @@ def is_special(path: str | os.PathLike[str]) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _write_in_place(path: str | os.PathLike[str], target: str, data: bytes) -> None:
+def _write_pieces(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data``, or each of its pieces in order."""
+    for piece in [data] if isinstance(data, bytes) else data:
+        handle.write(piece)
+
+
+def _write_in_place(
+    path: str | os.PathLike[str], target: str, data: bytes | Iterable[bytes]
+) -> None:
     """Write to a device or pipe directly: renaming a file over it would replace it (as root)."""
     try:
         with open(target, "wb") as handle:
-            handle.write(data)
+            _write_pieces(handle, data)
     except OSError as error:
         raise OutputError(f"cannot write {os.fspath(path)}: {error.strerror or error}") from error
 

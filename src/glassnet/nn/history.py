@@ -28,6 +28,11 @@ class History:
         Whether ``patience`` ended training.
     interrupted : bool
         Whether Ctrl-C ended training.
+    kept_epoch : int or None
+        The 1-based epoch whose weights the network ended with, when ``fit`` went back to them
+        (``patience`` with ``restore_best``); None when it kept the last epoch's.
+    diverged_epoch : int or None
+        The 1-based epoch whose loss became inf or NaN (not in ``loss``); training stopped there.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -35,6 +40,8 @@ class History:
     best_epoch: int | None = None
     stopped_early: bool = False
     interrupted: bool = False
+    kept_epoch: int | None = None
+    diverged_epoch: int | None = None
 
     @property
     def epochs(self) -> int:

@@ -218,6 +218,7 @@ class _Run(Generic[Net]):
                 self.next_mark = self.rewind.mark(epoch)
             epoch_loss = step()
             if not isfinite(epoch_loss):
+                self.history.diverged_epoch = epoch
                 _diverged(self.net, self.rewind, self.finite, epoch, epoch_loss)
             self.finite = epoch  # a finite loss vouches for the starting weights
             losses.append(epoch_loss)
@@ -298,9 +299,11 @@ class _Run(Generic[Net]):
         """Hand the network its last batch, check its weights, and restore the best epoch's."""
         self.train.publish()
         if not all(np.isfinite(param).all() for param, _ in self.pairs):
+            self.history.diverged_epoch = self.epoch
             _diverged(self.net, self.rewind, self.finite, self.epoch, math.nan)
         if self.patience is not None and restore_best and self.best is not None:
             _restore(self.pairs, self.best)
+            self.history.kept_epoch = self.history.best_epoch
 
 
 def _restore(pairs: list[tuple[Array, Array]], saved: list[Array]) -> None:

@@ -9,17 +9,18 @@ matplotlib and Pillow are optional extras (``pip install 'glassnet[plot]'``), im
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from glassnet.errors import OutputError
 from glassnet.explain.recorders import frame_epochs
 from glassnet.io.atomic import write_atomically
-from glassnet.plot.boundaries import Units, plot_boundary
+from glassnet.plot.boundaries import Units, choose_inputs, plot_boundary
 from glassnet.plot.diagrams import plot_network
 from glassnet.plot.figures import INSTALL_HINT
 
@@ -92,6 +93,7 @@ def write_animation(
     input_units: Units | None = None,
     output_units: Units | None = None,
     output_names: Sequence[str] | None = None,
+    inputs: tuple[int, int] | None = None,
 ) -> None:
     """Write a GIF with one frame per kept state of ``net``: its diagram beside its answers.
 
@@ -111,6 +113,9 @@ def write_animation(
         Input names, for the diagram and the boundary's axes.
     input_units, output_units, output_names : optional
         Show the boundary in a table's units and name the outputs, as ``plot_boundary`` does.
+    inputs : (int, int), optional
+        The two inputs of the boundary; by default the two that matter most to the trained
+        network (``choose_inputs``), the same in every frame.
 
     Raises
     ------
@@ -121,29 +126,31 @@ def write_animation(
     X = net.check_X(X)
     Y = net.check_y(y, X.shape[0])
     final = net.get_weights()
-    # A fixed layout: constrained layout would measure every frame's text twice, for nothing.
+    view: dict[str, Any] = {
+        "input_units": input_units,
+        "output_units": output_units,
+        "output_names": output_names,
+    }
+    if net.n_inputs >= 2:  # one pair for every frame: the one that matters to the trained network
+        reason = None
+        if inputs is None:
+            inputs, reason = choose_inputs(net, X, Y, names, whose="the trained network")
+        view.update(inputs=inputs, reason=reason)
     figure = Figure(figsize=(11, 4.8), dpi=100)
+    frames = sorted(kept.items())
+    scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
+    draw = functools.partial(_draw, figure, net, (X, Y), names, view)
+    # Laid out once, on the last frame (its weights the furthest from the start), so that no
+    # legend, label or caption runs off any frame; every frame is then drawn in that layout.
+    layout = _layout_of(figure, lambda: draw(frames[-1][1], (frames[-1][0], None, scale)))
     writer = PillowWriter(fps=fps)
     try:
         with tempfile.TemporaryDirectory(prefix="glassnet-") as folder:
             drawn = os.path.join(folder, "animation.gif")
             with writer.saving(figure, drawn, dpi=100):
-                scale = max(float(np.abs(w).max()) for weights in kept.values() for w in weights)
-                for epoch, weights in sorted(kept.items()):
+                for epoch, weights in frames:
                     loss = losses[epoch - 1] if 0 < epoch <= len(losses) else None
-                    _draw(
-                        figure,
-                        net,
-                        weights,
-                        (X, Y),
-                        (epoch, loss, scale),
-                        names,
-                        {
-                            "input_units": input_units,
-                            "output_units": output_units,
-                            "output_names": output_names,
-                        },
-                    )
+                    draw(weights, (epoch, loss, scale), layout)
                     writer.grab_frame()
             with open(drawn, "rb") as gif:
                 data = gif.read()
@@ -163,24 +170,55 @@ def _matplotlib() -> tuple[Any, Any]:
     return PillowWriter, Figure
 
 
+class _Layout(NamedTuple):
+    """Where a frame's parts go: the Axes' boxes (figure fractions) and the caption's height."""
+
+    boxes: list[Any]  # the network's, the boundary's and, if any, its colour bar's
+    caption: float
+
+
+def _layout_of(figure: Any, draw: Callable[[], Any]) -> _Layout:
+    """Lay out the frame ``draw`` makes with matplotlib's constrained layout; keep its places.
+
+    ``draw`` returns the frame's caption (its ``suptitle``), which the layout places too.
+    """
+    figure.set_layout_engine("constrained")
+    caption = draw()
+    figure.draw_without_rendering()
+    boxes = [ax.get_position() for ax in figure.axes]
+    figure.set_layout_engine("none")
+    return _Layout(boxes, caption.get_position()[1])
+
+
 def _draw(
     figure: Any,
     net: Network,
-    weights: list[Any],
     data: tuple[Any, Any],
-    frame: tuple[int, float | None, float],
     names: Sequence[str] | None,
     units: dict[str, Any],
-) -> None:
+    weights: list[Any],
+    frame: tuple[int, float | None, float],
+    layout: _Layout | None = None,
+) -> Any:
+    """Draw one frame: ``net`` with ``weights`` beside its answers, in ``layout`` if given.
+
+    Returns the caption, a ``suptitle``.
+    """
     (X, Y), (epoch, loss, scale) = data, frame
     figure.clear()
-    left = figure.add_axes((0.01, 0.02, 0.44, 0.86))
-    right = figure.add_axes((0.52, 0.1, 0.46, 0.78))
+    if layout is None:
+        left, right = figure.subplots(1, 2)
+        bar = None
+    else:
+        left, right = (figure.add_axes(box) for box in layout.boxes[:2])
+        bar = figure.add_axes(layout.boxes[2]) if len(layout.boxes) > 2 else None
     net.set_weights(weights)
     plot_network(net, ax=left, scale=scale, names=names, output_names=units["output_names"])
     if net.n_inputs >= 2:
-        plot_boundary(net, X, Y, ax=right, resolution=80, names=names, **units)
+        plot_boundary(net, X, Y, ax=right, resolution=80, names=names, cax=bar, **units)
     else:
         right.axis("off")
     shown = "" if loss is None else f", loss {loss:.4g}"
-    figure.suptitle(f"iteration {epoch}{shown}")
+    if layout is None:
+        return figure.suptitle(f"iteration {epoch}{shown}")
+    return figure.suptitle(f"iteration {epoch}{shown}", y=layout.caption)

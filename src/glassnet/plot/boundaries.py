@@ -2,8 +2,10 @@
 
 ``plot_boundary`` shades the network's answer on a grid (one output as a colour scale, softmax
 outputs as regions of the winning class) and draws the training points on top, optionally in a
-table's own units. It draws on an Axes and returns it; rendering and saving the picture is
-``glassnet.plot.curves``'s work, and matplotlib is imported only when a picture is drawn.
+table's own units. With more than two inputs it draws, unless told which, the two that matter
+most by permutation importance (``choose_inputs``), and writes on the plot how they were chosen
+and where the others are held. It draws on an Axes and returns it; rendering and saving is
+``glassnet.plot.figures``'s work, and matplotlib is imported only when a picture is drawn.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import numpy as np
 
 from glassnet._types import Array
 from glassnet.errors import ConfigurationError
+from glassnet.explain.importance import permutation_importance
 from glassnet.explain.narration import unit_names
 from glassnet.plot.figures import new_axes
 
 if TYPE_CHECKING:
     from glassnet.nn.network import Network
 
-__all__ = ["Units", "plot_boundary"]
+__all__ = ["Units", "choose_inputs", "plot_boundary"]
 
 Units = Sequence[tuple[float, float]]  # (mean, scale) per column: shown = value * scale + mean
 
@@ -61,26 +64,73 @@ def _wrap_note(ax: Any, text: str, fontsize: float = 10) -> str:
     return "\n".join(textwrap.wrap(text, max(20, int(width / (0.5 * fontsize)))))
 
 
+def choose_inputs(
+    net: Network,
+    X: Any,
+    y: Any = None,
+    names: Sequence[str] | None = None,
+    whose: str = "",
+) -> tuple[tuple[int, int], str | None]:
+    """The two inputs a boundary plot draws by default, and how they were chosen, in words.
+
+    Two inputs are drawn as they are (no words). With more, the two whose shuffling raises the
+    network's loss on these rows most (``glassnet.explain.importance``; without targets, the
+    change of its answers), the more important one on the horizontal axis. ``whose`` names the
+    network in the words ("the trained network", for an animation's frames).
+
+    Returns
+    -------
+    (int, int), str or None
+        0-based inputs, and the sentence the plot writes under its horizontal axis.
+
+    Examples
+    --------
+    >>> net = Network([Dense(3, 1, activation="sigmoid")], rng=0)
+    >>> net.layers[0].weights[:] = [[0.1], [3.0], [-2.0]]
+    >>> X = np.random.default_rng(0).normal(size=(40, 3))
+    >>> inputs, why = choose_inputs(net, X, X @ [0.1, 3.0, -2.0] > 0, names=["a", "b", "c"])
+    >>> inputs, why.split(":")[0]
+    ((1, 2), 'b and c matter most')
+    """
+    X = net.check_X(X)
+    if net.n_inputs == 2:
+        return (0, 1), None
+    names = list(names) if names is not None else unit_names([net.n_inputs, 1])[0]
+    importance = permutation_importance(net, X, y)
+    order = importance.ranking()
+    i, j, after = order[0], order[1], order[2]
+    scores = importance.scores
+    of = f" of {whose}" if whose else ""
+    why = (
+        f"{names[i]} and {names[j]} matter most: shuffling them raises {importance.measure} by "
+        f"{scores[i]:.3g} and {scores[j]:.3g}, the next input ({names[after]}) by "
+        f"{scores[after]:.3g} (permutation importance{of} on these {importance.n_rows} rows)"
+    )
+    return (i, j), why
+
+
 def plot_boundary(
     net: Network,
     X: Any,
     y: Any = None,
     ax: Any = None,
-    inputs: tuple[int, int] = (0, 1),
+    inputs: tuple[int, int] | None = None,
     fixed: Sequence[float] | None = None,
     resolution: int = 200,
     names: Sequence[str] | None = None,
     input_units: Units | None = None,
     output_units: Units | None = None,
     output_names: Sequence[str] | None = None,
+    reason: str | None = None,
+    cax: Any = None,
 ) -> Any:
     """Shade what the network answers over the input plane, with the training points on top.
 
     For one output the shade is the output itself and, for a sigmoid output, a black line marks
     where it crosses 0.5: the decision boundary. For softmax outputs each region takes the colour
     of the most probable class, named in a legend. With more than two inputs, ``inputs`` picks the
-    two drawn and the others are held at ``fixed`` (default: their medians), which the plot states
-    under the horizontal axis.
+    two drawn (by default the two that matter most: ``choose_inputs``) and the others are held at
+    ``fixed`` (default: their medians); the plot says both under its horizontal axis.
 
     Parameters
     ----------
@@ -90,8 +140,8 @@ def plot_boundary(
     y : array-like, optional
         Targets (as the network learns them), which colour the points.
     ax : matplotlib Axes, optional
-    inputs : (int, int), default=(0, 1)
-        0-based columns on the horizontal and vertical axes.
+    inputs : (int, int), optional
+        0-based columns on the horizontal and vertical axes; by default ``choose_inputs``'s.
     fixed : sequence of float, optional
         A value for every input, as the network sees it; the two drawn ones are ignored.
     resolution : int, default=200
@@ -105,6 +155,10 @@ def plot_boundary(
         One pair per output: answers and targets are shown as ``out * scale + mean``.
     output_names : sequence of str, optional
         The classes of softmax outputs (for the legend), else the outputs' names.
+    reason : str, optional
+        How ``inputs`` were chosen, written on the plot (``choose_inputs`` gives it).
+    cax : matplotlib Axes, optional
+        Where the colour bar of one output goes (default: room taken from ``ax``).
 
     Returns
     -------
@@ -118,8 +172,12 @@ def plot_boundary(
     'What the network answers'
     """
     X = net.check_X(X)
-    i, j = _check_view(net, inputs, output_names)
     names = list(names) if names is not None else unit_names([net.n_inputs, 1])[0]
+    if inputs is None:
+        if net.n_inputs < 2:
+            _check_view(net, (0, 1), output_names)
+        inputs, reason = choose_inputs(net, X, y, names)
+    i, j = _check_view(net, inputs, output_names)
     in_mean, in_scale = _affine(input_units, net.n_inputs, "input")
     out_mean, out_scale = _affine(output_units, net.n_outputs, "output")
     ax = new_axes(ax)
@@ -128,11 +186,11 @@ def plot_boundary(
     out = net.predict(rows) * out_scale + out_mean  # (r², n_outputs)
     Y = None if y is None else net.check_y(y, X.shape[0]) * out_scale + out_mean
     points = X[:, [i, j]] * in_scale[[i, j]] + in_mean[[i, j]]  # (n, 2)
-    _draw_answers(ax, net, (shown_xs, shown_ys), out, (points, Y), output_names)
+    _draw_answers(ax, net, (shown_xs, shown_ys), out, (points, Y), output_names, cax)
     ax.set_ylabel(names[j])
     ax.set_title("What the network answers")
     shown_base = [base[k] * in_scale[k] + in_mean[k] for k in range(net.n_inputs)]
-    ax.set_xlabel(_horizontal_label(ax, names, (i, j), shown_base, fixed is None))
+    ax.set_xlabel(_horizontal_label(ax, names, (i, j), shown_base, fixed is None, reason))
     return ax
 
 
@@ -161,6 +219,7 @@ def _draw_answers(
     out: Array,
     data: tuple[Array, Array | None],
     output_names: Sequence[str] | None,
+    cax: Any = None,
 ) -> None:
     """Shade the answers ``out`` (r², n_outputs) over ``grid``: classes or one output's scale."""
     (xs, ys), (points, Y) = grid, data
@@ -179,21 +238,34 @@ def _draw_answers(
         )
     if net.n_outputs > 1:
         label += " (the first output)"
-    _draw_shade(ax, xs, ys, out[:, 0].reshape(shape), points, Y, activation, label)
+    _draw_shade(ax, (xs, ys), out[:, 0].reshape(shape), (points, Y), (activation, label), cax)
+
+
+#: The held inputs named under a boundary plot; the rest are counted.
+HELD_NAMED = 6
 
 
 def _horizontal_label(
-    ax: Any, names: list[str], inputs: tuple[int, int], shown_base: list[float], medians: bool
+    ax: Any,
+    names: list[str],
+    inputs: tuple[int, int],
+    shown_base: list[float],
+    medians: bool,
+    reason: str | None = None,
 ) -> str:
-    """Name the horizontal input and, wrapped below it, the values the other inputs are held at."""
+    """Name the horizontal input and, wrapped below it, why these two and where the others are."""
     i, j = inputs
     others = [f"{names[k]} = {value:.4g}" for k, value in enumerate(shown_base) if k not in (i, j)]
     xlabel = names[i]
-    if others:
-        how = "at their medians" if medians else "at"
-        note = f"(other inputs fixed {how}: {', '.join(others)})"
-        xlabel += "\n" + _wrap_note(ax, note)
-    return xlabel
+    if not others:
+        return xlabel
+    if len(others) > HELD_NAMED + 1:
+        others = [*others[:HELD_NAMED], f"and {len(others) - HELD_NAMED} more"]
+    how = "at their medians" if medians else "at"
+    note = f"other inputs fixed {how}: {', '.join(others)}"
+    if reason:
+        note = f"{reason}; {note}"
+    return xlabel + "\n" + _wrap_note(ax, f"({note})")
 
 
 _TARGET_STYLE = {"edgecolors": "black", "s": 90, "zorder": 3}  # points coloured by their target
@@ -201,15 +273,18 @@ _TARGET_STYLE = {"edgecolors": "black", "s": 90, "zorder": 3}  # points coloured
 
 def _draw_shade(
     ax: Any,
-    xs: Array,
-    ys: Array,
+    grid: tuple[Array, Array],
     Z: Array,
-    points: Array,
-    Y: Array | None,
-    activation: str,
-    label: str,
+    data: tuple[Array, Array | None],
+    output: tuple[str, str],
+    cax: Any = None,
 ) -> None:
-    """One output: a colour scale shared by the shade and the points, 0.5 line for sigmoids."""
+    """One output: a colour scale shared by the shade and the points, 0.5 line for sigmoids.
+
+    ``output`` is the output's activation and its name on the colour bar, drawn in ``cax``
+    (default: room taken from ``ax``).
+    """
+    (xs, ys), (points, Y), (activation, label) = grid, data, output
     sigmoid = activation == "sigmoid"
     if sigmoid:
         levels = np.linspace(0, 1, 22)  # 0.5 mid-band: flat 0.5 is one colour
@@ -222,7 +297,7 @@ def _draw_shade(
     from matplotlib.ticker import MaxNLocator
 
     ticks = np.linspace(0, 1, 5) if sigmoid else MaxNLocator(6)
-    ax.figure.colorbar(shade, ax=ax, label=label, ticks=ticks)
+    ax.figure.colorbar(shade, ax=None if cax is not None else ax, cax=cax, label=label, ticks=ticks)
     # A line only where the answer really changes side, not across a flat 0.5 ± rounding.
     if sigmoid and Z.min() < 0.5 < Z.max() and np.ptp(Z) > 0.01:
         ax.contour(xs, ys, Z, levels=[0.5], colors="black")

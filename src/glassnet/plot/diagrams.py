@@ -1,9 +1,10 @@
 """The network diagram: neurons in columns, weights as lines coloured by sign and sized by value.
 
 ``plot_network`` draws on an Axes and returns it, fitting the neurons, names and values to the
-room the Axes has. It shows one state of the weights; how they change over training is
-``curves.plot_weights``, and rendering and saving the picture is ``figures``'s
-work. matplotlib is imported only when a picture is drawn.
+room the Axes has; past ``MAX_DRAWN`` units in a layer it draws each layer's weights as a heat map
+instead (``matrices``). It shows one state of the weights; how they change over training is
+``curves.plot_weights``, and rendering and saving the picture is ``figures``'s work. matplotlib
+is imported only when a picture is drawn.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from glassnet._types import Array
 from glassnet.errors import ConfigurationError
 from glassnet.explain.narration import unit_names
 from glassnet.plot.figures import NEGATIVE, POSITIVE, new_axes
+from glassnet.plot.matrices import MAX_DRAWN, draw_matrices
 
 if TYPE_CHECKING:
     from glassnet.nn.layers import Dense
@@ -64,6 +66,7 @@ def plot_network(
     scale: float | None = None,
     names: Sequence[str] | None = None,
     output_names: Sequence[str] | None = None,
+    form: str | None = None,
 ) -> Any:
     """Draw the network: neurons in columns, weights as lines coloured by sign, wide if large.
 
@@ -74,6 +77,11 @@ def plot_network(
     and ``output_names`` (a table's columns or classes, say) are written beside the input and
     output neurons. Neurons keep their short names (x1, h1, out) inside while there is room;
     in a crowded column the names are left out rather than drawn over each other.
+
+    ``form`` is ``"lines"`` (that picture) or ``"matrix"``: each layer's weights as a heat map,
+    a row per input and one for the bias, a column per unit, on one colour scale centred at 0
+    (see ``glassnet.plot.matrices``). By default a network with more than ``MAX_DRAWN`` (8)
+    units in a layer, inputs and outputs included, is drawn as matrices.
 
     Returns
     -------
@@ -88,8 +96,18 @@ def plot_network(
     """
     sizes = [net.n_inputs] + [layer.n_out for layer in net.layers]
     units = unit_names(sizes)
-    heights = _layout(sizes)
+    for given, k in ((names, 0), (output_names, -1)):
+        if given is not None and len(given) != sizes[k]:
+            raise ConfigurationError(f"expected {sizes[k]} names, got {len(given)}")
+    if form is None:
+        form = "matrix" if max(sizes) > MAX_DRAWN else "lines"
+    if form not in ("lines", "matrix"):
+        raise ConfigurationError(f"unknown form {form!r}; choose from lines, matrix")
     ax = new_axes(ax, size=(6.4, 4.8))
+    if form == "matrix":
+        named = [list(names or units[0]), *units[1:-1], list(output_names or units[-1])]
+        return draw_matrices(ax, net, named, scale)
+    heights = _layout(sizes)
     largest = scale or max(float(np.abs(layer.weights).max()) for layer in net.layers) or 1.0
     n_weights = sum(layer.weights.size for layer in net.layers)
     labels = n_weights <= 24 if labels is None else labels

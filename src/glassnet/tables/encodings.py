@@ -1,198 +1,140 @@
-"""Column encodings: how a table model turns a table's cells into the numbers its network sees.
+r"""Applying a schema: a table's cells into the numbers a network sees, and its answers back.
 
-Label inputs become one-hot columns over the labels seen in training, numbers are shifted and
-scaled by their training mean and spread; outputs become 0/1 columns, one-hot classes or scaled
-values. Tables are matched to the training columns by name. Nothing here trains or answers.
+Number inputs are filled where missing, shifted and scaled; label inputs become one-hot columns
+over the labels seen in training; a 0/1 column follows each input whose missing cells the
+network learned to notice. Outputs become 0/1 columns, one-hot classes or scaled values, and the
+network's answers become cell texts again. ``locate`` finds a schema's columns in any table, by
+name when it has a header. Everything is vectorized over rows; nothing here decides a schema
+(``schema`` does) or trains.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from glassnet._types import Array
-from glassnet.data.table import LABEL, MISSING, NUMBER, Table
+from glassnet._types import Array, Indices, Mask
+from glassnet.data.columns import LABEL
+from glassnet.data.formats import NumberFormat, is_plain_number
+from glassnet.data.table import Table
 from glassnet.errors import TableFormatError
-from glassnet.tables.recipes import BINARY, MULTICLASS, REGRESSION
+from glassnet.tables.schema import BINARY, MULTICLASS, check_magnitude
 
 __all__ = [
-    "LARGEST",
-    "SMALLEST",
-    "Index",
-    "Mask",
-    "align_columns",
-    "check_magnitude",
+    "Layout",
+    "answers_text",
     "encode_inputs",
     "encode_outputs",
-    "input_spec",
-    "match_layout",
-    "output_specs",
+    "feature_count",
+    "locate",
 ]
 
-#: Numbers beyond this magnitude are refused: their squares (losses, variances, MSE) must stay
-#: far inside float64's range (about 1.8e308) even when summed over millions of rows.
-LARGEST = 1e100
-SMALLEST = 1e-100  # nonzero magnitudes below: their squares vanish, so scaling goes wrong
-Index = np.ndarray[Any, np.dtype[np.intp]]
-Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
+@dataclass(frozen=True)
+class Layout:
+    """Where a schema's columns sit in one table.
 
-# -- choosing the encodings --------------------------------------------------------------------
-
-
-def input_spec(table: Table, j: int, known: Mask, scale: bool) -> dict[str, Any]:
-    r"""Return how input column ``j`` is encoded, learned from the rows marked in ``known``.
-
-    Parameters
+    Attributes
     ----------
-    table : Table
-    j : int
-        The column's 0-based position.
-    known : ndarray of bool, shape (n_rows,)
-        The rows to take the mean and spread from (those with known outputs).
-    scale : bool
-        Whether a number column is standardised; if not its mean is 0 and its scale 1.
-
-    Returns
-    -------
-    dict
-        name, position and kind; ``categories`` (sorted, from the ``known`` rows: a label
-        seen only beside a ``?`` would get a weight that never learns) for labels, ``mean``
-        and ``scale`` for numbers. Plain JSON values: model files keep it.
-
-    Examples
-    --------
-    >>> from glassnet.data import parse_table
-    >>> table = parse_table("size color\n1 red\n3 blue\n")
-    >>> input_spec(table, 0, np.array([True, True]), scale=True)
-    {'name': 'size', 'position': 0, 'kind': 'number', 'mean': 2.0, 'scale': 1.0}
+    inputs : list of int
+        The table's column of each input, in the schema's order.
+    outputs : list of int or None
+        The table's column of each output; None when the table holds only the inputs (the
+        answers are then added after its last column).
+    unknown : list of str
+        The table's columns the schema does not know: they pass through unchanged.
     """
-    spec: dict[str, Any] = {"name": table.names[j], "position": j, "kind": table.kinds[j]}
-    if table.kinds[j] == LABEL:  # only labels the network learns about: those of known rows
-        cells = table.cells(j)
-        spec["categories"] = sorted({cells[i] for i in np.flatnonzero(known)})
-    else:
-        spec["mean"], spec["scale"] = _mean_scale(table.numbers(j)[known], scale)
-    return spec
+
+    inputs: list[int]
+    outputs: list[int] | None
+    unknown: list[str]
 
 
-def output_specs(
-    table: Table, outputs: list[int], known: Mask, task: str, scale: bool
-) -> tuple[list[dict[str, Any]], list[str] | None]:
-    """Return how the output columns are encoded for ``task``, and the classes of a classifier.
+def locate(
+    table: Table, columns: Sequence[str], inputs: Sequence[str], outputs: Sequence[str]
+) -> Layout:
+    """Find the schema's input and output columns in ``table``.
 
-    Parameters
-    ----------
-    table : Table
-    outputs : list of int
-        The output columns' 0-based positions.
-    known : ndarray of bool, shape (n_rows,)
-    task : {"binary", "multiclass", "regression"}
-    scale : bool
-        Whether regression outputs are standardised.
-
-    Returns
-    -------
-    specs : list of dict
-        name and position of each output; ``mean`` and ``scale`` for regression.
-    classes : list of str or None
-        The sorted labels of a multiclass output, else None.
+    A table with a header (and a model trained on one) is matched by name, in any order; it must
+    hold every input column, and either every output column or none. Other columns pass through.
+    Otherwise columns are matched by position: the training table's columns, or its inputs alone.
 
     Raises
     ------
     TableFormatError
-        A multiclass output with fewer than two classes in its known rows.
+        A missing input or output column (at the header's line), or a count of columns that is
+        neither, for a table without names.
     """
-    specs: list[dict[str, Any]] = [{"name": table.names[j], "position": j} for j in outputs]
-    if task == MULTICLASS:
-        j = outputs[0]
-        classes = sorted({cell for cell, ok in zip(table.cells(j), known, strict=True) if ok})
-        if len(classes) < 2:
-            raise TableFormatError(
-                f"expected at least two classes in output column {table.names[j]!r} to tell "
-                f"apart, found only {classes[0]!r}",
-                table.path,
-            )
-        return specs, classes
-    if task == REGRESSION:
-        for spec, j in zip(specs, outputs, strict=True):
-            spec["mean"], spec["scale"] = _mean_scale(table.numbers(j)[known], scale)
-    return specs, None
-
-
-def _mean_scale(values: Array, scale: bool) -> tuple[float, float]:
-    """The shift and divisor of a number column: mean and standard deviation, or 0 and 1."""
-    if not scale:
-        return 0.0, 1.0
-    std = float(values.std())
-    return float(values.mean()), std if std > 0 else 1.0
-
-
-def check_magnitude(table: Table, j: int, rows: Index) -> None:
-    """Refuse a number too large or too small to train on, naming its file, line and column.
-
-    Parameters
-    ----------
-    table : Table
-    j : int
-        The column to check (a label column passes).
-    rows : ndarray of int
-
-    Raises
-    ------
-    TableFormatError
-        A cell of magnitude above ``LARGEST`` (1e100), or nonzero and below ``SMALLEST``
-        (1e-100).
-    """
-    if table.kinds[j] != NUMBER:
-        return
-    magnitudes = np.abs(table.numbers(j)[rows])
-    checks = (  # (cells refused, what was expected and why, how to rescale)
-        (
-            magnitudes > LARGEST,
-            f"numbers of magnitude at most {LARGEST:.0e} to train on (their squares must fit a "
-            "64-bit float)",
-            "divide it",
-        ),
-        (
-            (magnitudes < SMALLEST) & (magnitudes > 0),
-            f"0 or numbers of magnitude at least {SMALLEST:.0e} to train on (their squares must "
-            "not vanish in a 64-bit float)",
-            "multiply it",
-        ),
+    trained_without_header = list(columns) == [f"column{j}" for j in range(1, len(columns) + 1)]
+    if table.header is not None and not trained_without_header:
+        return _by_name(table, columns, inputs, outputs)
+    by_position = {name: k for k, name in enumerate(columns)}
+    if table.n_columns == len(columns):
+        return Layout([by_position[n] for n in inputs], [by_position[n] for n in outputs], [])
+    if table.n_columns == len(inputs):
+        return Layout(list(range(len(inputs))), None, [])
+    raise TableFormatError(
+        f"expected {len(columns)} columns ({len(inputs)} input and {len(outputs)} output, as in "
+        f"training) or {len(inputs)} (inputs only), found {table.n_columns}",
+        table.path,
+        int(table.lines[0]),
     )
-    for refused, expected, rescale in checks:
-        found = np.flatnonzero(refused)
-        if found.size:
-            i = int(rows[found[0]])
-            raise table.error(
-                f"expected {expected}, found {table.rows[i][j]!r}; rescale column "
-                f"{table.names[j]!r} ({rescale} by a power of ten, or take logarithms)",
-                i,
-                j,
-            )
 
 
-# -- encoding ------------------------------------------------------------------------------------
+def _by_name(
+    table: Table, columns: Sequence[str], inputs: Sequence[str], outputs: Sequence[str]
+) -> Layout:
+    names = table.names
+    absent = [name for name in inputs if name not in names]
+    expected = f"expected the input columns {_listing(inputs)} as in training"
+    if absent:
+        raise TableFormatError(
+            f"{expected}, found no column {absent[0]!r}", table.path, table.header_line
+        )
+    present = [name for name in outputs if name in names]
+    if present and len(present) != len(outputs):
+        lacking = next(name for name in outputs if name not in names)
+        raise TableFormatError(
+            f"expected every output column ({_listing(outputs)}) or none, found no column "
+            f"{lacking!r}",
+            table.path,
+            table.header_line,
+        )
+    known = set(inputs) | set(outputs)
+    return Layout(
+        [names.index(name) for name in inputs],
+        [names.index(name) for name in outputs] if present else None,
+        [name for name in names if name not in known and name not in columns],
+    )
+
+
+# -- inputs --------------------------------------------------------------------------------------
+
+
+def feature_count(specs: Sequence[dict[str, Any]]) -> int:
+    """The number of network inputs the input specs make."""
+    return sum(
+        (len(spec["categories"]) if spec["kind"] == LABEL else 1) + bool(spec.get("indicator"))
+        for spec in specs
+    )
 
 
 def encode_inputs(
-    table: Table, rows: Index, specs: list[dict[str, Any]], layout: str = "full"
+    table: Table, rows: Indices, specs: Sequence[dict[str, Any]], positions: Sequence[int]
 ) -> Array:
-    r"""Return the network's inputs for ``rows``: numbers scaled, labels one-hot, as in ``specs``.
+    r"""Return the network's inputs for ``rows``: numbers filled and scaled, labels one-hot.
 
     Parameters
     ----------
     table : Table
     rows : ndarray of int
-    specs : list of dict
-        The input encodings (``input_spec``), in the network's input order.
-    layout : {"full", "inputs"}, default="full"
-        "full": the training table's columns, found at each spec's position; "inputs": only the
-        input columns, in order.
+    specs : sequence of dict
+        The input encodings (``Schema.inputs``), in the network's input order.
+    positions : sequence of int
+        The table's column of each spec (``locate``).
 
     Returns
     -------
@@ -201,70 +143,119 @@ def encode_inputs(
     Raises
     ------
     TableFormatError
-        A ``?``, a label not seen in training, text in a number column or a number too large.
+        A label not seen in training, text in a number column or a number too large.
 
     Examples
     --------
     >>> from glassnet.data import parse_table
-    >>> table = parse_table("size color\n1 red\n3 blue\n")
-    >>> specs = [input_spec(table, j, np.array([True, True]), scale=True) for j in (0, 1)]
-    >>> encode_inputs(table, np.arange(2), specs)
+    >>> from glassnet.tables.schema import Request, decide
+    >>> table = parse_table("size colour y\n1 red 0\n3 blue 1\n")
+    >>> schema, _ = decide(table, Request())
+    >>> encode_inputs(table, np.arange(2), schema.inputs, [0, 1])
     array([[-1.,  0.,  1.],
            [ 1.,  1.,  0.]])
     """
-    blocks = []
-    for index, spec in enumerate(specs):
-        j = spec["position"] if layout == "full" else index
-        cells = [table.rows[i][j] for i in rows]
-        for i, cell in zip(rows, cells, strict=True):
-            if cell == MISSING:
-                raise table.error(
-                    f"expected a value in input column {spec['name']!r}, found '?' (only "
-                    "output columns may hold '?')",
-                    int(i),
-                    j,
-                )
+    X = np.empty((len(rows), feature_count(specs)))  # (n, n_features)
+    start = 0
+    for spec, j in zip(specs, positions, strict=True):
+        column = table.columns[j]
+        gaps = column.missing[rows]
         if spec["kind"] == LABEL:
-            expected = f"a label of input column {spec['name']!r} seen in training"
-            block = _one_hot(table, rows, j, spec["categories"], expected)  # (n, n_categories)
+            width = len(spec["categories"])
+            _one_hot(table, rows, j, spec, gaps, X[:, start : start + width])
         else:
-            block = _encode_number(table, rows, j, spec, cells)  # (n, 1)
-        blocks.append(block)
-    return np.hstack(blocks)  # (n, n_features)
+            width = 1
+            X[:, start] = (_numbers(table, rows, j, spec, gaps) - spec["mean"]) / spec["scale"]
+        start += width
+        if spec.get("indicator"):
+            X[:, start] = gaps
+            start += 1
+    return X
 
 
-def _encode_number(
-    table: Table, rows: Index, j: int, spec: dict[str, Any], cells: list[str]
-) -> Array:
-    """Number input column ``j`` of ``rows`` shifted and scaled, (n, 1); text there is an error."""
-    if table.kinds[j] != NUMBER:
-        bad = next(i for i, cell in zip(rows, cells, strict=True) if not _is_number(cell))
+def _numbers(table: Table, rows: Indices, j: int, spec: dict[str, Any], gaps: Mask) -> Array:
+    """Number input column ``j`` at ``rows``, missing cells filled; text there is an error."""
+    column = table.columns[j]
+    if column.values is None:
+        bad = _first_text(table, rows, j)
         raise table.error(
-            f"expected a number in input column {spec['name']!r} as in training, "
-            f"found {table.rows[bad][j]!r}",
-            int(bad),
+            f"expected a number in input column {spec['name']!r} as in training, found "
+            f"{table.cell(bad, j)!r}",
+            bad,
             j,
         )
-    check_magnitude(table, j, rows)
-    values = table.numbers(j)[rows]
-    return ((values - spec["mean"]) / spec["scale"]).reshape(-1, 1)  # (n, 1)
+    check_magnitude(table, j, rows[~gaps])
+    values = column.values[rows]
+    values[gaps] = spec.get("fill", np.nan)
+    return values
+
+
+def _first_text(table: Table, rows: Indices, j: int) -> int:
+    """The first of ``rows`` whose cell in label column ``j`` is not a plain number."""
+    codes, labels = table.labels(j)
+    texts = [k for k, label in enumerate(labels) if not is_plain_number(label)]
+    return int(rows[np.flatnonzero(np.isin(codes[rows], texts))[0]])
+
+
+def _one_hot(
+    table: Table,
+    rows: Indices,
+    j: int,
+    spec: dict[str, Any],
+    gaps: Mask,
+    out: Array,
+    expected: str = "a label of input column {name!r} seen in training",
+) -> None:
+    """Label column ``j`` at ``rows`` one-hot over the spec's categories, into ``out`` (n, k)."""
+    categories: list[str] = list(spec["categories"])
+    out[...] = 0.0
+    column = table.columns[j]
+    if column.codes is None:  # numbers where training saw labels: read each as written
+        texts = [table.cell(int(i), j) for i in rows]
+        index = {label: k for k, label in enumerate(categories)}
+        found = np.array([index.get(text, -1) for text in texts], dtype=np.intp)
+    else:
+        lookup = np.array(
+            [categories.index(label) if label in categories else -1 for label in column.labels],
+            dtype=np.intp,
+        )
+        found = np.where(gaps, -1, lookup[np.maximum(column.codes[rows], 0)] if lookup.size else -1)
+    fill = categories.index(spec["fill"]) if spec.get("fill") in categories else -1
+    unknown = np.flatnonzero((found < 0) & ~gaps)
+    if unknown.size or (gaps.any() and fill < 0):
+        i = int(rows[unknown[0]] if unknown.size else rows[np.flatnonzero(gaps)[0]])
+        said = expected.format(name=spec["name"])
+        raise table.error(
+            f"expected {said} ({_listing(categories)}), found {table.cell(i, j)!r}", i, j
+        )
+    found = np.where(gaps, fill, found)
+    out[np.arange(len(rows)), found] = 1.0
+
+
+# -- outputs -------------------------------------------------------------------------------------
 
 
 def encode_outputs(
-    table: Table, rows: Index, specs: list[dict[str, Any]], task: str, classes: list[str] | None
+    table: Table,
+    rows: Indices,
+    specs: Sequence[dict[str, Any]],
+    positions: Sequence[int],
+    task: str,
+    classes: Sequence[str] | None,
 ) -> Array:
     """Return the network's targets for ``rows``: 0/1 columns, one-hot classes or scaled values.
 
     Parameters
     ----------
     table : Table
-        A table with the training table's columns.
     rows : ndarray of int
         Rows whose outputs are known.
-    specs : list of dict
-        The output encodings (``output_specs``).
+    specs : sequence of dict
+        The output encodings (``Schema.outputs``).
+    positions : sequence of int
+        The table's column of each output.
     task : {"binary", "multiclass", "regression"}
-    classes : list of str or None
+    classes : sequence of str or None
         The classes of a multiclass output.
 
     Returns
@@ -277,23 +268,23 @@ def encode_outputs(
         A class not seen in training, text in a number output, or a binary output other than 0/1.
     """
     if task == MULTICLASS:
-        spec = specs[0]
         assert classes is not None
-        return _one_hot(  # (n, n_classes)
-            table, rows, spec["position"], classes, f"a class of output column {spec['name']!r}"
-        )
+        Y = np.empty((len(rows), len(classes)))  # (n, n_classes)
+        spec = {**specs[0], "categories": list(classes), "fill": None}
+        _one_hot_classes(table, rows, positions[0], spec, Y)
+        return Y
     columns = []
-    for spec in specs:
-        j = spec["position"]
-        if table.kinds[j] != NUMBER:
-            bad = next(i for i in rows if not _is_number(table.rows[i][j]))
+    for spec, j in zip(specs, positions, strict=True):
+        column = table.columns[j]
+        if column.values is None:
+            bad = _first_text(table, rows, j)
             raise table.error(
                 f"expected a number in output column {spec['name']!r}, found "
-                f"{table.rows[bad][j]!r}",
-                int(bad),
+                f"{table.cell(bad, j)!r}",
+                bad,
                 j,
             )
-        values = table.numbers(j)[rows]
+        values = column.values[rows]
         if task == BINARY:
             _check_binary(table, rows, j, spec, values)
         else:
@@ -302,112 +293,66 @@ def encode_outputs(
     return np.column_stack(columns)  # (n, n_outputs)
 
 
-def _check_binary(table: Table, rows: Index, j: int, spec: dict[str, Any], values: Array) -> None:
+def _one_hot_classes(table: Table, rows: Indices, j: int, spec: dict[str, Any], out: Array) -> None:
+    """The class of each row one-hot: a label output, or numbers read as class codes."""
+    column = table.columns[j]
+    if column.values is not None and column.codes is None:  # class codes written as numbers
+        texts = [f"{value:.0f}" for value in column.values[rows]]
+        classes = list(spec["categories"])
+        found = np.array([classes.index(t) if t in classes else -1 for t in texts], dtype=np.intp)
+        bad = np.flatnonzero(found < 0)
+        if bad.size:
+            i = int(rows[bad[0]])
+            raise table.error(
+                f"expected a class of output column {spec['name']!r} ({_listing(classes)}), "
+                f"found {table.cell(i, j)!r}",
+                i,
+                j,
+            )
+        out[...] = 0.0
+        out[np.arange(len(rows)), found] = 1.0
+        return
+    _one_hot(table, rows, j, spec, column.missing[rows], out, "a class of output column {name!r}")
+
+
+def _check_binary(table: Table, rows: Indices, j: int, spec: dict[str, Any], values: Array) -> None:
     """Refuse an output value other than 0 or 1 for a binary model."""
     bad_rows = np.flatnonzero((values != 0) & (values != 1))
     if bad_rows.size:
         i = int(rows[bad_rows[0]])
         raise table.error(
             f"expected 0 or 1 in output column {spec['name']!r} as in training, "
-            f"found {table.rows[i][j]!r}",
+            f"found {table.cell(i, j)!r}",
             i,
             j,
         )
 
 
-def _one_hot(table: Table, rows: Index, j: int, categories: Sequence[str], expected: str) -> Array:
-    """Column ``j`` of ``rows`` as one-hot rows over ``categories``; an unknown cell is an error."""
-    lookup = {label: k for k, label in enumerate(categories)}
-    Y = np.zeros((len(rows), len(categories)))  # (n, n_categories)
-    for r, i in enumerate(rows):
-        cell = table.rows[i][j]
-        if cell not in lookup:
-            raise table.error(
-                f"expected {expected} ({_listing(categories)}), found {cell!r}", int(i), j
-            )
-        Y[r, lookup[cell]] = 1.0
-    return Y
+def answers_text(
+    P: Array, task: str, specs: Sequence[dict[str, Any]], classes: Sequence[str] | None
+) -> list[list[str]]:
+    """Each row's answers as the text to write in its output cells.
 
-
-def _is_number(cell: str) -> bool:
-    """Whether a cell reads as a finite number."""
-    try:
-        return math.isfinite(float(cell))
-    except ValueError:
-        return False
-
-
-# -- matching a table to the training columns ---------------------------------------------------
-
-
-def match_layout(table: Table, columns: list[str], inputs: list[str]) -> str:
-    """Return "full" for a table of all training columns, "inputs" for one of the inputs only.
-
-    Parameters
-    ----------
-    table : Table
-    columns, inputs : list of str
-        The training table's column names, and its input columns' names.
-
-    Raises
-    ------
-    TableFormatError
-        Any other count.
+    Binary outputs give the probability of 1 to 8 decimals (the tutorial's 0.99993704),
+    multiclass the most probable label, regression the value to 8 significant digits, written
+    as the column writes its numbers (``12.5%``, ``$1,200.5``, a date).
     """
-    n_all, n_inputs = len(columns), len(inputs)
-    if table.n_columns == n_all:
-        return "full"
-    if table.n_columns == n_inputs:
-        return "inputs"
-    raise TableFormatError(
-        f"expected {n_all} columns ({n_inputs} input and {n_all - n_inputs} output, as in "
-        f"training) or {n_inputs} (inputs only), found {table.n_columns}",
-        table.path,
-        table.lines[0],
-    )
-
-
-def align_columns(table: Table, columns: list[str], inputs: list[str]) -> Table:
-    """Return ``table`` with its columns in the order of ``columns`` (or ``inputs``), by name.
-
-    Parameters
-    ----------
-    table : Table
-    columns, inputs : list of str
-        The training table's column names (``column1``, ... if it had no header), and its inputs'.
-
-    Returns
-    -------
-    Table
-        ``table`` itself when it or the training table has no header, or is already in order.
-
-    Raises
-    ------
-    TableFormatError
-        The header names an unknown column or leaves one out.
-    """
-    trained_without_header = columns == [f"column{j}" for j in range(1, len(columns) + 1)]
-    if table.header is None or table.file_columns is not None or trained_without_header:
-        return table
-    names = table.names
-    for wanted in (columns, inputs):
-        if len(names) == len(wanted) and set(names) == set(wanted):
-            order = [names.index(name) for name in wanted]
-            return table if order == list(range(len(order))) else table.select(order)
-    expected = f"expected the columns {_listing(columns)} (or the inputs {_listing(inputs)})"
-    for column, name in enumerate(names, start=1):
-        if name not in columns:
-            raise TableFormatError(
-                f"{expected} as in training, found an unknown column {name!r}",
-                table.path,
-                table.header_line,
-                column,
-            )
-    missing = [name for name in inputs if name not in names]
-    absent = missing or [name for name in columns if name not in names]
-    raise TableFormatError(
-        f"{expected} as in training, found no column {absent[0]!r}", table.path, table.header_line
-    )
+    if task == MULTICLASS:
+        assert classes is not None
+        return [[classes[int(k)]] for k in P.argmax(axis=1)]
+    if task == BINARY:
+        return [[f"{p:.8f}" for p in row] for row in P]
+    formats = [
+        None if spec.get("format") is None else NumberFormat.from_dict(spec["format"])
+        for spec in specs
+    ]
+    return [
+        [
+            f"{value:.8g}" if fmt is None else fmt.write(value)
+            for value, fmt in zip(row, formats, strict=True)
+        ]
+        for row in P.tolist()
+    ]
 
 
 def _listing(labels: Sequence[str], limit: int = 8) -> str:

@@ -1,52 +1,56 @@
-"""Table models: a network plus everything that turns a table's cells into numbers and back.
+r"""Table models: a network plus everything that turns a table's cells into numbers and back.
 
-``TableModel`` picks the task from the output columns (labels: a softmax classifier; only 0 and 1:
-a sigmoid classifier; other numbers: regression), one-hot encodes label inputs, scales numbers when
-its settings say so, trains on the rows whose outputs are known and fills in the ``?`` cells. The
-encodings (``encodings``) are part of the model and are saved with it. It does not read files:
-give it a ``Table`` from ``glassnet.data.read_table``. ``recipes`` picks the defaults.
+``TableModel.fit`` runs the table path in one direction: the schema is decided once
+(``schema.decide``: columns, task, encodings, every refusal), the rows to learn from are encoded
+(``encodings``), a network is built from the recipe (``recipes``) and trained; ``predict`` and
+``fill`` run it back: encode any table with the same schema, answer, and write the answers as
+cells. The schema is part of the model and saved with it. It does not read files: give it a
+``Table`` from ``glassnet.data.read_table``.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
-from glassnet._types import Array
-from glassnet.data.table import LABEL, MISSING, Table
-from glassnet.errors import ModelFileError, NotFittedError, TableFormatError
+from glassnet._types import Array, Indices, Mask
+from glassnet.data.columns import DEFAULT_MISSING, LABEL
+from glassnet.data.table import Table
+from glassnet.errors import ConfigurationError, ModelFileError, NotFittedError, TableFormatError
+from glassnet.io import load_with_metadata, save
 from glassnet.nn.history import History
-from glassnet.nn.layers import Dense
 from glassnet.nn.network import Network
-from glassnet.nn.optimizers import Optimizer, get_optimizer
 from glassnet.tables.encodings import (
-    Index,
-    Mask,
-    align_columns,
+    Layout,
+    answers_text,
     encode_inputs,
     encode_outputs,
-    input_spec,
-    match_layout,
-    output_specs,
+    feature_count,
+    locate,
 )
 from glassnet.tables.recipes import (
-    BINARY,
-    MULTICLASS,
-    REGRESSION,
     STANDARD,
     TUTORIAL,
     Settings,
     resolve_settings,
     settings_for_task,
 )
-from glassnet.tables.scores import score
-from glassnet.tables.targets import check_recipe, infer_task, prepare_table
+from glassnet.tables.schema import BINARY, MULTICLASS, REGRESSION, Request, Schema, decide
+from glassnet.tables.scores import ScoreSums
+from glassnet.tables.training import (
+    Callback,
+    StartHook,
+    Trainer,
+    build_network,
+    train_network,
+    training_metrics,
+    tutorial_misfit,
+)
 
 __all__ = [
     "BINARY",
@@ -86,14 +90,21 @@ class TableModel:
     columns_ : list of str
         Every column's name, in the training table's order.
     inputs_ : list of dict
-        One entry per input column: name, position, kind and its encoding (``mean`` and
-        ``scale`` for numbers, ``categories`` for labels, one-hot encoded).
+        One entry per input column: name, position, kind and its encoding (``mean``, ``scale``
+        and ``fill`` for numbers; ``categories`` and ``fill`` for labels; ``indicator``).
     outputs_ : list of dict
         One entry per output column: name, position, and ``mean``/``scale`` for regression.
+    passthrough_ : list of str
+        Columns left out of the network.
+    reading_ : dict
+        How tables are read for this model: the ``missing`` words and the ``decimal`` mark.
     settings_ : Settings
     metrics_ : dict
-        What training reached: epochs run, final and best losses, accuracy or R² on the rows it
-        learned from.
+        What training reached: epochs run, losses, accuracy or R² and MAE on the rows it learned
+        from (``train``), on the held-out rows (``validation``) and for always giving the most
+        frequent class or the mean (``baseline``).
+    notes_ : list of str
+        What was assumed about the table and the recipe (not saved).
     history_ : History or None
         Per-epoch losses (not saved).
 
@@ -111,6 +122,7 @@ class TableModel:
     def __init__(self, preset: str = "auto", **settings: Any) -> None:
         self.preset = preset
         self.settings = settings
+        self.history_: History | None = None
 
     # -- training ------------------------------------------------------------------------------
 
@@ -119,10 +131,13 @@ class TableModel:
         table: Table,
         outputs: int = 1,
         target: Sequence[str] | None = None,
-        callback: Callable[[int, Network, History], bool | None] | None = None,
-        trainer: Callable[[Network, Array, Array, Array], History] | None = None,
-        on_start: Callable[[Network, Array, Array, Array], None] | None = None,
+        callback: Callback | None = None,
+        trainer: Trainer | None = None,
+        on_start: StartHook | None = None,
         classify: bool = False,
+        ignore: Sequence[str] = (),
+        impute: bool = True,
+        prefix: str = "",
     ) -> TableModel:
         """Train on the rows of ``table`` whose output cells are all known.
 
@@ -130,7 +145,8 @@ class TableModel:
         ----------
         table : Table
         outputs : int, default=1
-            The last ``outputs`` columns are the outputs (ignored when ``target`` is given).
+            The last ``outputs`` columns (not counting left-out ones) are the outputs (ignored
+            when ``target`` is given).
         target : sequence of str, optional
             Names of the output columns.
         callback : callable, optional
@@ -146,6 +162,15 @@ class TableModel:
             Treat the output column's cells as class labels even when they are numbers (integer
             class codes such as 0, 1, 2): a softmax classifier whose answers are those codes.
             Without it a numeric output other than 0/1 is regression.
+        ignore : sequence of str, default=()
+            Columns to leave out of the network (names, or 1-based numbers as text); they pass
+            through unchanged into filled tables.
+        impute : bool, default=True
+            Fill missing input cells (``?``, empty, ``NA``...) from the rows with known outputs
+            (the median of a number column, the most frequent label), each filled column with a
+            0/1 input saying which cells were missing; when False a missing input is refused.
+        prefix : str, default=""
+            Written before option names in messages ("--" for the command line's options).
 
         Returns
         -------
@@ -155,116 +180,98 @@ class TableModel:
         Raises
         ------
         TableFormatError
-            A ``?`` in an input column, no row to learn from, an output of one class, a number
-            of magnitude above 1e100 (or nonzero below 1e-100), ...
+            A missing input with ``impute=False``, no row to learn from, an output of one class,
+            an identifier column among the inputs, a number of magnitude above 1e100 (or
+            nonzero below 1e-100), ...
         ConfigurationError
-            The tutorial's recipe asked for on an output that is not 0/1; ``target`` naming no
-            column (or a column twice, or every column); ``outputs`` leaving no input; a label
-            output beside others; ``classify`` with several outputs.
+            The tutorial's recipe asked for on an output that is not 0/1; ``target`` or
+            ``ignore`` naming no column; ``outputs`` leaving no input; a label output beside
+            others; ``classify`` with several outputs.
         TrainingDivergedError
             The loss became inf or NaN.
         """
-        table, input_columns, output_columns, known = prepare_table(
-            table, outputs, target, classify
-        )
+        request = Request(outputs, target, tuple(ignore), classify, impute, prefix)
         preset = "standard" if classify and self.preset == "auto" else self.preset
-        self._choose_encodings(table, input_columns, output_columns, known, preset)
-        X = self._encode_inputs(table, np.flatnonzero(known))  # (n, n_features)
-        Y = self._encode_outputs(table, np.flatnonzero(known))  # (n, n_outputs)
-        self.net_ = self._build(X.shape[1], Y.shape[1])
-        self.history_: History | None = self._train(table, known, X, Y, callback, trainer, on_start)
-        self.metrics_ = self._training_metrics(X, Y, int(known.sum()))
+        settings, schema, known = self._decide(table, request, preset)
+        self._adopt(schema, table)
+        rows = np.flatnonzero(known)
+        layout = Layout(
+            [spec["position"] for spec in schema.inputs],
+            [spec["position"] for spec in schema.outputs],
+            [],
+        )
+        X = encode_inputs(table, rows, schema.inputs, layout.inputs)  # (n, n_features)
+        Y = self._targets(table, rows, layout)  # (n, n_outputs)
+        X_new: Array = np.empty((0, X.shape[1]))  # the rows to fill: for hooks and the tutorial
+        if trainer is not None or on_start is not None or settings.preset == "tutorial":
+            X_new = encode_inputs(table, np.flatnonzero(~known), schema.inputs, layout.inputs)
+        self.settings_ = settings
+        if preset == "auto" and settings.preset == "tutorial":
+            reason, trial = tutorial_misfit(self.task_, X, Y, X_new)
+            if trial is not None and trial.interrupted:  # Ctrl-C in the trial: stop there
+                self.net_, self.history_ = trial.net, trial.history
+                self.metrics_ = training_metrics(trial, self.task_, self.outputs_, self.classes_)
+                return self
+            if reason is not None:  # the standard recipe, from the same schema
+                self.notes_.append(
+                    f"the tutorial recipe does not fit this table ({reason}): used the standard "
+                    "recipe"
+                )
+                standard = resolve_settings(None, (), "standard", **self.settings)
+                self.settings_ = settings_for_task(standard, self.task_, len(rows))
+        net = build_network(self.settings_, self.task_, X.shape[1], Y.shape[1])
+        run = train_network(net, self.settings_, X, Y, X_new, callback, trainer, on_start)
+        self.net_, self.history_ = run.net, run.history
+        self.metrics_ = training_metrics(run, self.task_, self.outputs_, self.classes_)
         return self
 
-    def _choose_encodings(
-        self,
-        table: Table,
-        input_columns: list[int],
-        output_columns: list[int],
-        known: Mask,
-        preset: str,
-    ) -> None:
-        """Settle the task, the settings and each column's encoding from the training rows."""
-        settings = resolve_settings(table, output_columns, preset, **self.settings)
-        self.columns_ = list(table.names)
-        self.task_ = infer_task(table, output_columns, known)
-        self.settings_ = settings_for_task(settings, self.task_)
-        check_recipe(self.settings_, self.task_, table, output_columns)
-        scale = self.settings_.scale
-        self.inputs_ = [input_spec(table, j, known, scale) for j in input_columns]
-        self.outputs_, self.classes_ = output_specs(table, output_columns, known, self.task_, scale)
-
-    def _train(
-        self,
-        table: Table,
-        known: Mask,
-        X: Array,
-        Y: Array,
-        callback: Callable[[int, Network, History], bool | None] | None,
-        trainer: Callable[[Network, Array, Array, Array], History] | None,
-        on_start: Callable[[Network, Array, Array, Array], None] | None,
-    ) -> History:
-        """Call ``on_start``, then train with ``trainer`` or ``Network.fit``; return the History."""
-        settings = self.settings_
-        assert settings.epochs is not None
-        assert settings.validation is not None
-        if trainer is not None or on_start is not None:
-            X_new = self._encode_inputs(table, np.flatnonzero(~known))  # (n_new, n_features)
-            if on_start is not None:
-                on_start(self.net_, X, Y, X_new)
-        if trainer is not None:
-            return trainer(self.net_, X, Y, X_new)
-        return self.net_.fit(
-            X,
-            Y,
-            epochs=settings.epochs,
-            batch_size=settings.batch_size,
-            shuffle=settings.shuffle,
-            validation_fraction=settings.validation if X.shape[0] > 1 else 0.0,
-            patience=settings.patience,
-            callback=callback,
+    def _decide(self, table: Table, request: Request, preset: str) -> tuple[Settings, Schema, Mask]:
+        """The settings, from the preset and the table, and the schema they scale by."""
+        first = resolve_settings(
+            None, (), "standard" if preset == "auto" else preset, **self.settings
         )
+        schema, known = decide(table, request, scale=first.scale)
+        inputs = [spec["position"] for spec in schema.inputs]
+        outputs = [spec["position"] for spec in schema.outputs]
+        settings = resolve_settings(table, outputs, preset, inputs, **self.settings)
+        if settings.scale != first.scale:  # the tutorial's raw inputs: decide once more, unscaled
+            schema, known = decide(table, request, scale=settings.scale)
+        _check_recipe(settings, schema)
+        return settings_for_task(settings, schema.task, int(known.sum())), schema, known
 
-    def _build(self, n_features: int, n_outputs: int) -> Network:
-        settings = self.settings_
-        sizes = [n_features, *settings.hidden, n_outputs]
-        output_activation = {BINARY: "sigmoid", MULTICLASS: "softmax"}.get(self.task_, "identity")
-        layers = [
-            Dense(n_in, n_out, activation=settings.activation, bias=settings.bias)
-            for n_in, n_out in itertools.pairwise(sizes[:-1])
-        ]
-        layers.append(Dense(sizes[-2], sizes[-1], activation=output_activation, bias=settings.bias))
-        loss = settings.loss
-        if loss == "auto":  # models saved before settings_for_task named the loss
-            loss = settings_for_task(replace(settings, loss="auto"), self.task_).loss
-        optimizer: Optimizer = get_optimizer(settings.optimizer, lr=settings.lr)
-        if settings.l2:
-            optimizer = _with_weight_decay(optimizer, settings.l2)
-        rng = np.random.RandomState(settings.seed) if settings.legacy_rng else settings.seed
-        return Network(layers, loss=loss, optimizer=optimizer, init=settings.init, rng=rng)
+    def _adopt(self, schema: Schema, table: Table) -> None:
+        """Keep the schema's decisions as the model's attributes."""
+        self.columns_ = schema.columns
+        self.inputs_ = schema.inputs
+        self.outputs_ = schema.outputs
+        self.task_ = schema.task
+        self.classes_ = schema.classes
+        self.passthrough_ = schema.passthrough
+        self.notes_ = list(table.notes) + schema.notes
+        self.reading_ = {"missing": list(table.missing_words), "decimal": table.decimal}
 
-    def _training_metrics(self, X: Array, Y: Array, n_rows: int) -> dict[str, Any]:
-        history = self.history_
-        assert history is not None
-        metrics: dict[str, Any] = {"rows": n_rows, "epochs": history.epochs}
-        if history.loss:  # the trained model's loss on its rows (history has the last epoch's)
-            metrics["loss"] = self.net_.evaluate(X, Y)
-        if history.val_loss:
-            metrics["best_validation_loss"] = min(history.val_loss)
-        if history.best_epoch is not None:
-            metrics["best_epoch"] = history.best_epoch
-        metrics["stopped_early"] = history.stopped_early
-        P = self.net_.predict(X)  # (n, n_outputs)
-        metrics.update(score(self.task_, P, Y, self.outputs_))
-        return metrics
+    def _targets(self, table: Table, rows: Any, layout: Layout) -> Array:
+        assert layout.outputs is not None
+        return encode_outputs(table, rows, self.outputs_, layout.outputs, self.task_, self.classes_)
 
     # -- answers ------------------------------------------------------------------------------
 
-    def predict(self, table: Table) -> Array:
+    def locate(self, table: Table) -> Layout:
+        """Where this model's input and output columns sit in ``table`` (``encodings.locate``)."""
+        self._check_fitted()
+        return locate(
+            table,
+            self.columns_,
+            [spec["name"] for spec in self.inputs_],
+            [spec["name"] for spec in self.outputs_],
+        )
+
+    def predict(self, table: Table, layout: Layout | None = None) -> Array:
         """Return the model's answers for every row of ``table``.
 
         ``table`` has the training table's columns (output cells may hold anything, ``?``
-        included) or only its input columns.
+        included), or only its input columns; with a header, columns are found by name and
+        other columns are passed over.
 
         Returns
         -------
@@ -273,10 +280,8 @@ class TableModel:
             Multiclass: the probability of each class, (n_rows, n_classes).
             Regression: the values in the table's units, (n_rows, n_outputs).
         """
-        self._check_fitted()
-        table = self.align(table)
-        layout = self._layout(table)
-        X = self._encode_inputs(table, np.arange(table.n_rows), layout)
+        layout = self.locate(table) if layout is None else layout
+        X = encode_inputs(table, np.arange(table.n_rows), self.inputs_, layout.inputs)
         A = self.net_.predict(X)  # (n, n_outputs)
         if self.task_ == REGRESSION:
             mean = np.array([spec["mean"] for spec in self.outputs_])
@@ -284,86 +289,88 @@ class TableModel:
             return A * scale + mean
         return A
 
-    def answers(self, table: Table) -> list[list[str]]:
+    def answers(self, table: Table, P: Array | None = None) -> list[list[str]]:
         """Return each row's answers as the text to write in its output cells.
 
         Binary outputs give the probability of 1 to 8 decimals (the tutorial's 0.99993704),
-        multiclass the most probable label, regression the value to 8 significant digits.
+        multiclass the most probable label, regression the value to 8 significant digits, in
+        the column's own number format.
         """
-        P = self.predict(table)
-        if self.task_ == MULTICLASS:
-            assert self.classes_ is not None
-            return [[self.classes_[int(k)]] for k in P.argmax(axis=1)]
-        if self.task_ == BINARY:
-            return [[f"{p:.8f}" for p in row] for row in P]
-        return [[_format_number(value) for value in row] for row in P]
+        P = self.predict(table) if P is None else P
+        return answers_text(P, self.task_, self.outputs_, self.classes_)
 
-    def confidence(self, table: Table) -> Array:
-        """Return, for a multiclass model, the probability of each row's answer, (n_rows,)."""
-        P = self.predict(table)
+    def confidence(self, table: Table, P: Array | None = None) -> Array:
+        """Return, for a classifier, the probability of each row's answer, (n_rows,)."""
+        P = self.predict(table) if P is None else P
         return P.max(axis=1) if self.task_ == MULTICLASS else np.max(np.maximum(P, 1 - P), axis=1)
 
+    def to_fill(self, table: Table, layout: Layout | None = None) -> Indices:
+        """Return the rows of ``table`` with an output to fill (a missing output cell), (n,)."""
+        layout = self.locate(table) if layout is None else layout
+        if layout.outputs is None:
+            return np.arange(table.n_rows)
+        gaps = np.any([table.columns[j].missing for j in layout.outputs], axis=0)
+        return np.flatnonzero(gaps)
+
+    def changed_cells(
+        self, table: Table, answers: list[list[str]], layout: Layout, all_rows: bool
+    ) -> dict[int, list[str | None]]:
+        """For each row with a cell to fill, the answers to write (None: keep the cell).
+
+        Only missing output cells are filled, unless ``all_rows``; a table of inputs only gets
+        every answer.
+        """
+        if layout.outputs is None or all_rows:
+            return {i: list(answer) for i, answer in enumerate(answers)}
+        gaps = np.array([table.columns[j].missing for j in layout.outputs]).T  # (n, n_outputs)
+        return {
+            int(i): [value if gap else None for value, gap in zip(answers[i], gaps[i], strict=True)]
+            for i in np.flatnonzero(gaps.any(axis=1))
+        }
+
     def fill(self, table: Table, all_rows: bool = False) -> list[list[str]]:
-        """Return the table's rows with each ``?`` output cell replaced by the model's answer.
+        """Return the table's rows with each missing output cell replaced by the model's answer.
 
         Parameters
         ----------
         table : Table
-            The training layout, or input columns only (then the outputs are appended).
+            The training table's columns, or the input columns only (then the answers are
+            added after the last column); with a header, in any order and with other columns.
         all_rows : bool, default=False
-            Replace every output cell, not only the ``?``.
+            Replace every output cell, not only the missing ones.
 
         Returns
         -------
         list of list of str
-            The rows, in the training table's column order.
+            The rows, in the table's own column order.
         """
-        self._check_fitted()
-        table = self.align(table)
-        layout = self._layout(table)
-        answers = self.answers(table)
-        positions = [spec["position"] for spec in self.outputs_]
+        layout = self.locate(table)
+        changes = self.changed_cells(
+            table, self.answers(table, self.predict(table, layout)), layout, all_rows
+        )
         filled = []
-        for row, answer in zip(table.rows, answers, strict=True):
-            if layout == "inputs":
-                cells = _insert(row, positions, answer)
+        for i, row in enumerate(table.rows):
+            values = changes.get(i)
+            if values is None:
+                filled.append(list(row))
+            elif layout.outputs is None:
+                filled.append([*row, *(value or "" for value in values)])
             else:
                 cells = list(row)
-                for position, value in zip(positions, answer, strict=True):
-                    if all_rows or cells[position] == MISSING:
-                        cells[position] = value
-            filled.append(cells)
+                for j, value in zip(layout.outputs, values, strict=True):
+                    if value is not None:
+                        cells[j] = value
+                filled.append(cells)
         return filled
 
-    def written_order(self, table: Table) -> list[int]:
-        r"""Return the order to write ``fill``'s cells in: the columns as the table's file has them.
-
-        ``fill`` gives each row in the training table's column order. A table whose header names
-        the columns in another order gets them back in its own: cell ``order[p]`` of a filled row
-        goes to place ``p``. Where the table held only the inputs, the answers follow them.
-
-        Examples
-        --------
-        >>> from glassnet.data import parse_table
-        >>> model = TableModel(epochs=1).fit(parse_table("a b y\n0 1 0\n1 0 1\n"))
-        >>> model.written_order(parse_table("y b a\n? 1 0\n"))
-        [2, 1, 0]
-        >>> model.written_order(parse_table("b a\n1 0\n"))
-        [1, 0, 2]
-        """
-        table = self.align(table)
-        n_columns, file_columns = len(self.columns_), table.file_columns
-        if file_columns is None:
-            return list(range(n_columns))
-        outputs = [int(spec["position"]) for spec in self.outputs_]
-        full = self._layout(table) == "full"
-        # the aligned table's column k is training column sources[k], file column file_columns[k]
-        sources = list(range(n_columns)) if full else [int(s["position"]) for s in self.inputs_]
-        by_file = sorted(range(len(sources)), key=lambda k: file_columns[k])
-        return [sources[k] for k in by_file] + ([] if full else outputs)
-
-    def evaluate(self, table: Table) -> dict[str, Any]:
+    def evaluate(self, table: Table | Iterable[Table]) -> dict[str, Any]:
         """Score the model on the rows of ``table`` whose outputs are known.
+
+        Parameters
+        ----------
+        table : Table or iterable of Table
+            A table, or the pieces of one (``glassnet.data.iter_table``): scored piece by
+            piece, with the memory of one piece, to the same figures.
 
         Returns
         -------
@@ -372,79 +379,55 @@ class TableModel:
             columns: predicted, in the order of "classes"); for regression "r2", "mae" and "mse"
             (averaged over output columns) and "per_output".
         """
-        self._check_fitted()
-        table = self.align(table)
-        if self._layout(table) == "inputs":
+        pieces = [table] if isinstance(table, Table) else table
+        sums = ScoreSums(self.task_, self.outputs_)
+        loss, path = 0.0, None
+        for piece in pieces:
+            path = piece.path
+            try:
+                X, Y = self.encode(piece, "to score against")
+            except _NothingKnownError:
+                continue
+            P = self.net_.predict(X)  # (n, n_outputs)
+            weight = 1 if self.net_.loss.reduction == "sum" else X.shape[0]
+            loss += self.net_.evaluate(X, Y) * weight
+            sums.add(P, Y)
+        if sums.rows == 0:
             raise TableFormatError(
-                f"expected the output column(s) {', '.join(s['name'] for s in self.outputs_)} "
-                "to score against, found only the input columns",
-                table.path,
+                "expected rows with known outputs to score against, found only '?'", path
             )
-        positions = [spec["position"] for spec in self.outputs_]
-        known = np.flatnonzero(~np.any([table.missing(j) for j in positions], axis=0))
-        if known.size == 0:
-            raise TableFormatError(
-                "expected rows with known outputs to score against, found only '?'", table.path
-            )
-        rows = table.take(known.tolist())
-        Y = self._encode_outputs(rows, np.arange(rows.n_rows))
-        X = self._encode_inputs(rows, np.arange(rows.n_rows), self._layout(rows))
-        P = self.net_.predict(X)  # (n, n_outputs)
-        result: dict[str, Any] = {"rows": int(known.size)}
-        result["loss"] = self.net_.evaluate(X, Y)
-        result.update(score(self.task_, P, Y, self.outputs_, confusion=True))
+        result: dict[str, Any] = {"rows": sums.rows}
+        result["loss"] = loss if self.net_.loss.reduction == "sum" else loss / sums.rows
+        result.update(sums.result())
         if self.task_ != REGRESSION:
             result["classes"] = self._class_names()
         return result
 
-    def encode(self, table: Table) -> tuple[Array, Array]:
+    def encode(self, table: Table, purpose: str = "as in training") -> tuple[Array, Array]:
         """Return what the network sees for the rows of ``table`` whose outputs are known.
 
         Returns
         -------
         X : ndarray of shape (n_known, n_features)
-            The inputs, scaled and one-hot encoded as in training.
+            The inputs, filled, scaled and one-hot encoded as in training.
         Y : ndarray of shape (n_known, n_outputs)
-            The targets: 0/1 columns, one-hot classes, or scaled regression values.
+            The targets: 0/1 columns, one-hot classes or scaled regression values.
         """
-        self._check_fitted()
-        table = self.align(table)
-        positions = [spec["position"] for spec in self.outputs_]
-        if self._layout(table) == "inputs":
+        layout = self.locate(table)
+        if layout.outputs is None:
             raise TableFormatError(
                 f"expected the output column(s) {', '.join(s['name'] for s in self.outputs_)} "
-                "as in training, found only the input columns",
+                f"{purpose}, found only the input columns",
                 table.path,
             )
-        known = np.flatnonzero(~np.any([table.missing(j) for j in positions], axis=0))
-        return self._encode_inputs(table, known), self._encode_outputs(table, known)
-
-    def align(self, table: Table) -> Table:
-        """Return ``table`` with its columns in the training table's order, matched by name.
-
-        A table with a header is matched by column name: it must name every training column
-        (inputs and outputs) or exactly the input columns, in any order. A table without a
-        header, or a model trained on a table without one, is matched by position.
-
-        Raises
-        ------
-        TableFormatError
-            The header names a column the model does not know, or leaves one out; the message
-            names the file, the header's line and the column.
-        """
-        self._check_fitted()
-        return align_columns(table, self.columns_, [spec["name"] for spec in self.inputs_])
-
-    # -- encoding -----------------------------------------------------------------------------
-
-    def _layout(self, table: Table) -> str:
-        return match_layout(table, self.columns_, [spec["name"] for spec in self.inputs_])
-
-    def _encode_inputs(self, table: Table, rows: Index, layout: str = "full") -> Array:
-        return encode_inputs(table, rows, self.inputs_, layout)
-
-    def _encode_outputs(self, table: Table, rows: Index) -> Array:
-        return encode_outputs(table, rows, self.outputs_, self.task_, self.classes_)
+        gaps = np.any([table.columns[j].missing for j in layout.outputs], axis=0)
+        known = np.flatnonzero(~gaps)
+        if known.size == 0:
+            raise _NothingKnownError(
+                f"expected rows with known outputs {purpose}, found only '?'", table.path
+            )
+        X = encode_inputs(table, known, self.inputs_, layout.inputs)
+        return X, self._targets(table, known, layout)
 
     def _class_names(self) -> list[str]:
         return list(self.classes_) if self.classes_ is not None else ["0", "1"]
@@ -458,6 +441,8 @@ class TableModel:
     def metadata(self) -> dict[str, Any]:
         """Return what a model file keeps besides the weights (plain JSON values)."""
         self._check_fitted()
+        settings = asdict(self.settings_)
+        settings["hidden"], settings["given"] = list(settings["hidden"]), list(settings["given"])
         return {
             "kind": MODEL_KIND,
             "task": self.task_,
@@ -465,14 +450,14 @@ class TableModel:
             "inputs": self.inputs_,
             "outputs": self.outputs_,
             "classes": self.classes_,
-            "settings": {**asdict(self.settings_), "hidden": list(self.settings_.hidden)},
+            "passthrough": self.passthrough_,
+            "reading": self.reading_,
+            "settings": settings,
             "metrics": self.metrics_,
         }
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save the network and its table settings to one ``.safetensors`` file, atomically."""
-        from glassnet.io.model_files import save
-
         self._check_fitted()
         save(path, self.net_, metadata=self.metadata())
 
@@ -485,8 +470,6 @@ class TableModel:
         InputNotFoundError, ModelFileError
             As ``glassnet.load``; also ModelFileError for a network saved without table settings.
         """
-        from glassnet.io.model_files import load_with_metadata
-
         net, metadata = load_with_metadata(path)
         return cls.from_metadata(net, metadata, os.fspath(path))
 
@@ -502,6 +485,7 @@ class TableModel:
         try:
             settings = dict(metadata["settings"])
             settings["hidden"] = tuple(settings["hidden"])
+            settings["given"] = tuple(settings.get("given", ()))
             model.settings_ = Settings(**settings)
             model.preset = model.settings_.preset
             model.task_ = str(metadata["task"])
@@ -510,6 +494,12 @@ class TableModel:
             model.outputs_ = [dict(spec) for spec in metadata["outputs"]]
             classes = metadata["classes"]
             model.classes_ = None if classes is None else [str(label) for label in classes]
+            model.passthrough_ = [str(name) for name in metadata.get("passthrough", [])]
+            reading = dict(metadata.get("reading", {}))
+            model.reading_ = {
+                "missing": [str(word) for word in reading.get("missing", DEFAULT_MISSING)],
+                "decimal": str(reading.get("decimal", ".")),
+            }
             model.metrics_ = dict(metadata["metrics"])
             _check_specs(model, net)
         except (KeyError, TypeError, ValueError) as error:
@@ -519,29 +509,37 @@ class TableModel:
             ) from None
         model.net_ = net
         model.history_ = None
+        model.notes_ = []
         return model
 
 
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def _with_weight_decay(optimizer: Optimizer, l2: float) -> Optimizer:
-    config = optimizer.get_config()
-    config["weight_decay"] = l2
-    return type(optimizer)(**config)
+class _NothingKnownError(TableFormatError):
+    """A table (or a piece of one) with no row whose outputs are known."""
 
 
-def _encoded_widths(model: TableModel) -> tuple[int, int]:
-    """The network's numbers of inputs and outputs that the model's encodings call for."""
-    n_features = sum(
-        len(spec["categories"]) if spec["kind"] == LABEL else 1 for spec in model.inputs_
+def _check_recipe(settings: Settings, schema: Schema) -> None:
+    """Refuse the tutorial's recipe for outputs other than 0 and 1 (sigmoid neurons, raw inputs)."""
+    if settings.preset != "tutorial" or schema.task == BINARY:
+        return
+    names = ", ".join(repr(spec["name"]) for spec in schema.outputs)
+    found = "labels" if schema.task == MULTICLASS else "numbers other than 0 and 1"
+    raise ConfigurationError(
+        f"the tutorial recipe learns outputs of 0 and 1 (sigmoid neurons), but output column "
+        f"{names} holds {found}; use --preset standard (or leave --preset out)"
     )
+
+
+def encoded_widths(model: TableModel) -> tuple[int, int]:
+    """The network's numbers of inputs and outputs that the model's encodings call for."""
     n_outputs = len(model.classes_) if model.classes_ is not None else len(model.outputs_)
-    return n_features, n_outputs
+    return feature_count(model.inputs_), n_outputs
 
 
 def _check_specs(model: TableModel, net: Network) -> None:
-    n_features, n_outputs = _encoded_widths(model)
+    n_features, n_outputs = encoded_widths(model)
     if n_features != net.n_inputs:
         raise ValueError(
             f"the encodings give {n_features} inputs, the network takes {net.n_inputs}"
@@ -557,15 +555,5 @@ def _check_specs(model: TableModel, net: Network) -> None:
                 if not math.isfinite(value) or (key == "scale" and value <= 0):
                     must = "a finite number > 0" if key == "scale" else "a finite number"
                     raise ValueError(f"column {spec['name']!r} has {key} {value}, not {must}")
-
-
-def _insert(row: list[str], positions: list[int], values: list[str]) -> list[str]:
-    cells, inputs = [], iter(row)
-    answers = dict(zip(positions, values, strict=True))
-    for position in range(len(row) + len(positions)):
-        cells.append(answers[position] if position in answers else next(inputs))
-    return cells
-
-
-def _format_number(value: float) -> str:
-    return f"{value:.8g}"
+        if spec.get("kind") == LABEL and not isinstance(spec.get("categories"), list):
+            raise ValueError(f"column {spec['name']!r} has no list of categories")

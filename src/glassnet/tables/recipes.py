@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from glassnet.data.table import MISSING, Table
+import numpy as np
+
+from glassnet.data.columns import NUMBER
+from glassnet.data.table import Table
 from glassnet.errors import ConfigurationError
+from glassnet.tables.schema import BINARY, MULTICLASS, REGRESSION
 
 __all__ = [
     "BINARY",
@@ -27,8 +31,12 @@ __all__ = [
     "settings_for_task",
 ]
 
-BINARY, MULTICLASS, REGRESSION = "binary", "multiclass", "regression"
 TUTORIAL_MAX_ROWS = 100
+#: From this many rows to learn from, the standard recipe steps on shuffled mini-batches and
+#: stops early on a validation split (see ``settings_for_task``).
+LARGE_ROWS = 1000
+#: A large table's epochs are capped so that training sees about this many rows in all.
+LARGE_ROWS_SEEN = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class Settings:
     epochs : int or None
         Most passes over the training rows; None: 300 for classifiers, 2,000 for regression.
     batch_size : int or None
-        Rows per step; None is the full batch.
+        Rows per step; None (or 0, said explicitly) is the full batch.
     l2 : float
         Weight decay (L2 penalty coefficient added to the gradient).
     seed : int
@@ -75,6 +83,8 @@ class Settings:
         None: 50 when rows are held out, else never.
     shuffle : bool
         Reorder the rows every epoch.
+    given : tuple of str
+        The settings the user gave; the others may follow the table's size.
     """
 
     preset: str = "standard"
@@ -94,6 +104,7 @@ class Settings:
     validation: float | None = None
     patience: int | None = None
     shuffle: bool = False
+    given: tuple[str, ...] = ()
 
 
 #: The tutorial's recipe: one sigmoid neuron per output, no bias, ½Σ(y − ŷ)², plain full-batch
@@ -128,6 +139,7 @@ def resolve_settings(
     table: Table | None = None,
     output_columns: Sequence[int] = (),
     preset: str = "auto",
+    input_columns: Sequence[int] | None = None,
     **overrides: Any,
 ) -> Settings:
     r"""Return the settings for ``table``: a preset, with every override that is not None applied.
@@ -164,7 +176,9 @@ def resolve_settings(
     if unknown:
         raise ConfigurationError(f"unknown setting {unknown[0]!r}; choose from {sorted(known)}")
     if preset == "auto":
-        tutorial = overrides.get("hidden") is None and _looks_like_tutorial(table, output_columns)
+        tutorial = overrides.get("hidden") is None and _looks_like_tutorial(
+            table, output_columns, input_columns
+        )
         preset = "tutorial" if tutorial else "standard"
     if preset not in ("tutorial", "standard"):
         raise ConfigurationError(f"unknown preset {preset!r}; choose from auto, standard, tutorial")
@@ -172,13 +186,15 @@ def resolve_settings(
     chosen = {key: value for key, value in overrides.items() if value is not None}
     if "hidden" in chosen:
         chosen["hidden"] = tuple(int(units) for units in chosen["hidden"])
-    settings = replace(base, **chosen)
+    settings = replace(base, **chosen, given=tuple(sorted(chosen)))
     _check_settings(settings)
     return settings
 
 
-def settings_for_task(settings: Settings, task: str) -> Settings:
-    """Fill the settings left to the task: loss ("auto"), epochs, validation and patience (None).
+def settings_for_task(settings: Settings, task: str, n_rows: int = 0) -> Settings:
+    """Fill the settings left to the task and the table's size.
+
+    The loss ("auto"), epochs, validation and patience (None) follow the task:
 
     ===========  ===========================  ======  ==========  ========================
     task         loss                         epochs  validation  patience
@@ -187,7 +203,27 @@ def settings_for_task(settings: Settings, task: str) -> Settings:
     multiclass   categorical_crossentropy     300     0           none
     regression   mse                          2,000   0.2         50 (when validation > 0)
     ===========  ===========================  ======  ==========  ========================
+
+    From ``LARGE_ROWS`` (1,000) rows to learn from, the standard recipe's settings the user did
+    not give change: shuffled mini-batches of 200 rows, learning rate 0.003, weight decay
+    0.0001, a tenth of the rows held out, stopping 5 epochs after the best loss there, and at
+    most 200 epochs, fewer for very large tables (about 20 million rows seen in all, at least
+    20 epochs).
     """
+    if settings.preset == "standard" and n_rows >= LARGE_ROWS:
+        most = min(200, max(20, LARGE_ROWS_SEEN // n_rows))
+        large: dict[str, Any] = {
+            "batch_size": 200,
+            "shuffle": True,
+            "lr": 0.003,
+            "l2": 0.0001,
+            "validation": 0.1,
+            "patience": 5,
+            "epochs": most,
+        }
+        settings = replace(
+            settings, **{key: value for key, value in large.items() if key not in settings.given}
+        )
     regression = task == REGRESSION
     loss = settings.loss
     if loss == "auto":
@@ -206,10 +242,24 @@ def settings_for_task(settings: Settings, task: str) -> Settings:
     return replace(settings, loss=loss, epochs=epochs, validation=validation, patience=patience)
 
 
-def _looks_like_tutorial(table: Table | None, output_columns: Sequence[int]) -> bool:
+def _looks_like_tutorial(
+    table: Table | None, output_columns: Sequence[int], input_columns: Sequence[int] | None
+) -> bool:
+    """One output column, at most 100 rows, every cell 0 or 1, and only outputs missing."""
     if table is None or len(output_columns) != 1 or table.n_rows > TUTORIAL_MAX_ROWS:
         return False
-    return all(cell in ("0", "1", MISSING) for row in table.rows for cell in row)
+    if input_columns is None:
+        input_columns = [j for j in range(table.n_columns) if j not in output_columns]
+    for j in [*input_columns, *output_columns]:
+        column = table.columns[j]
+        if column.kind != NUMBER or column.values is None:
+            return False
+        if j in input_columns and column.missing.any():
+            return False
+        values = column.values[~column.missing]
+        if not np.isin(values, (0.0, 1.0)).all():
+            return False
+    return True
 
 
 def _check_settings(settings: Settings) -> None:
@@ -219,8 +269,10 @@ def _check_settings(settings: Settings) -> None:
         raise ConfigurationError(f"validation must be in [0, 1), got {settings.validation}")
     if settings.epochs is not None and settings.epochs < 0:
         raise ConfigurationError(f"epochs must be >= 0, got {settings.epochs}")
-    if settings.batch_size is not None and settings.batch_size < 1:
-        raise ConfigurationError(f"batch size must be >= 1, got {settings.batch_size}")
+    if settings.batch_size is not None and settings.batch_size < 0:
+        raise ConfigurationError(
+            f"batch size must be >= 1 (or 0 for the full batch), got {settings.batch_size}"
+        )
     if settings.patience is not None and settings.patience < 1:
         raise ConfigurationError(f"patience must be >= 1, got {settings.patience}")
     if not 0 <= settings.seed < 2**32:  # the tutorial's RandomState takes no more
