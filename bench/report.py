@@ -200,6 +200,20 @@ def _gemm_share(limit: float) -> Callable[[dict[str, Any]], tuple[str, bool]]:
     return measure
 
 
+def _frames(result: dict[str, Any]) -> tuple[str, bool]:
+    rates = {name: _median(result, name) for name in result["samples"]}
+    text = " and ".join(f"{fmt(rate)} ({name})" for name, rate in rates.items())
+    return text, min(rates.values()) >= 20
+
+
+def _latency(result: dict[str, Any]) -> tuple[str, bool]:
+    worst = result["worst_ms"]
+    text = ", ".join(f"{name} {_median(result, name):.0f} ms" for name in result["samples"])
+    trials = sum(result["trials"].values())
+    text += f"; worst of {trials} trials {max(worst.values()):.0f} ms"
+    return text, max(worst.values()) <= 100
+
+
 def _memory(result: dict[str, Any]) -> tuple[str, bool]:
     ratios = [_median(result, f"glassnet fit {dtype}") for dtype in ("float32", "float64")]
     return " and ".join(f"{ratio:.2f}×" for ratio in ratios), max(ratios) <= 1.5
@@ -267,6 +281,12 @@ TARGETS = [
         _gemm_share(0.7),
     ),
     Target("memory: peak training memory ≤ 1.5× the data (float32 and float64)", "memory", _memory),
+    Target("playground: ≥ 20 frames a second while training plays", "playground frames", _frames),
+    Target(
+        "playground: a changed control shows within 100 ms (median; every trial)",
+        "playground latency",
+        _latency,
+    ),
 ]
 
 
