@@ -5,8 +5,9 @@ recipe, one hidden layer of 16, as ``glassnet solve data.csv`` chooses it) and s
 (StandardScaler + MLPClassifier/MLPRegressor with hidden_layer_sizes=(16,), max_iter=2000,
 random_state=0) learn from the rest and answer them. Seed 0 is the split tests/test_real_data.py
 checks. With ``--blank F`` a fraction F of the input cells (of every row) is left empty, and
-scikit-learn's side puts a SimpleImputer (column means) before its scaler; glassnet's table reader
-does not accept empty input cells yet, so its side records the reader's refusal instead of a score.
+scikit-learn's side puts a SimpleImputer (column means) before its scaler, while glassnet's table
+model fills them in itself; should glassnet refuse a table, its side records the refusal instead
+of a score.
 The results are written as JSON (bench/results/real_data.json by default) and turned into the
 README's table by ``python -m bench.report --kind real-data FILE``.
 

@@ -384,8 +384,8 @@ def real_data(report: dict[str, Any]) -> str:
     note = f"From `{report['path']}` (`{report['command']}`, commit {_commit(report['machine'])})"
     if blank:
         note += (
-            f"; {blank:.0%} of the input cells blank, filled by scikit-learn's SimpleImputer "
-            "(column means) before its scaler"
+            f"; {blank:.0%} of the input cells blank: scikit-learn fills them with a "
+            "SimpleImputer (column means) before its scaler, glassnet's table model in its own way"
         )
     refusals = {
         entry["glassnet_refused"]
