@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -95,6 +96,7 @@ def machine_info() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "load_average": list(os.getloadavg()),
         "numpy": np.__version__,
+        **source_state(),
         "env": {
             key: os.environ.get(key)
             for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")
@@ -113,6 +115,27 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
+def source_state() -> dict[str, Any]:
+    """The commit the benchmarks ran at, and the files that differed from it (if any)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, check=True
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return done.stdout
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    commit = git("rev-parse", "HEAD")
+    return {
+        "commit": None if commit is None else commit.strip(),
+        "changed_files": None if changed is None else [line[3:] for line in changed.splitlines()],
+    }
+
+
 def _cpu_model() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
@@ -125,9 +148,21 @@ def _cpu_model() -> str:
 
 
 def write_json(path: str, payload: dict[str, Any]) -> None:
-    directory = os.path.dirname(path)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, indent=1)
-        handle.write("\n")
+    """Write ``payload`` as indented JSON, atomically."""
+    write_text(path, json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+
+
+def write_text(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a temporary file beside it, renamed over it."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    temporary = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)

@@ -1,9 +1,12 @@
 """Classic NumPy tutorials, configured in glassnet the same way, match their own numbers to 1e-12.
 
 The reference numbers in ``tests/reference/classics.json`` come from running each tutorial's
-original program (sources in ``tests/reference/README.md``). Here glassnet is configured as the
-tutorial is (layers, no bias, sse loss, SGD step, batch size, legacy ``RandomState`` draw order)
-and must arrive at the same weights, checkpoint errors and predictions.
+original program (sources in ``tests/reference/README.md``), and ``tests/reference/classics.py``
+restates each run from the algorithm: the quick entries are recomputed from it here. glassnet is
+configured as the tutorial is (layers, no bias, sse loss, SGD step, batch size, legacy
+``RandomState`` draw order) and must arrive at the same weights, checkpoint errors and
+predictions; the learning-rate runs that are not reproducible to 1e-12 are checked at the
+tolerance their entry records.
 """
 
 from __future__ import annotations
@@ -14,10 +17,17 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from tests.reference.classics import load_classics
+from tests.reference.classics import (
+    RUNS,
+    checkpoint_error_spread,
+    load_classics,
+    max_relative_difference,
+)
 
 CLASSICS = load_classics()
 RTOL = 1e-12
+#: The learning-rate entries run 7 × 60,000 steps each; every other entry takes a second or two.
+SLOW_ENTRIES = ("trask_alphas_h4", "trask_alphas_h32")
 
 
 def build(entry: dict[str, Any], lr: float | None = None) -> gn.Network:
@@ -98,19 +108,62 @@ def test_trask_three_layer_xor():
     assert_weights(net, entry["results"]["final_weights"])
 
 
-@pytest.mark.parametrize("name", ["trask_alphas_h4", "trask_alphas_h32"])
+@pytest.mark.parametrize("name", sorted(set(CLASSICS) - set(SLOW_ENTRIES)))
+def test_reference_programs_regenerate_the_recorded_numbers(name):
+    """classics.py, run now, gives every number classics.json holds for the entry."""
+    entry = CLASSICS[name]
+    assert max_relative_difference(RUNS[name](), entry["results"]) <= entry["tolerance"]["rtol"]
+
+
+def run_tolerances(run: dict[str, Any]) -> tuple[float, float | None]:
+    """The run's (checkpoint errors rtol, final weights rtol or None: not compared)."""
+    if run["reproducible_to_1e-12"]:
+        return RTOL, RTOL
+    tolerance = run["tolerance"]
+    return tolerance["checkpoint_errors_rtol"], tolerance["final_weights_rtol"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SLOW_ENTRIES)
 def test_trask_learning_rates(name):
     entry = CLASSICS[name]
     X, Y = data(entry)
-    runs = [run for run in entry["results"]["runs"] if run["reproducible_to_1e-12"]]
-    assert len(runs) >= 5
+    runs = entry["results"]["runs"]
+    assert len(runs) == 7
+    assert sum(not run["reproducible_to_1e-12"] for run in runs) == {"trask_alphas_h4": 2}.get(
+        name, 1
+    )
     for run in runs:
+        errors_rtol, weights_rtol = run_tolerances(run)
         net = build(entry, lr=run["alpha"])
-        errors = train_with_checkpoints(net, X, Y, entry["glassnet_config"]["epochs"])
+        with np.errstate(over="ignore"):  # alpha 1000 saturates its sigmoids
+            errors = train_with_checkpoints(net, X, Y, entry["glassnet_config"]["epochs"])
         np.testing.assert_allclose(
-            errors, run["checkpoint_errors"], rtol=RTOL, err_msg=f"alpha {run['alpha']}"
+            errors,
+            run["checkpoint_errors"],
+            rtol=errors_rtol,
+            atol=0,
+            err_msg=f"alpha {run['alpha']}",
         )
-        assert_weights(net, run["final_weights"])
+        if weights_rtol is not None:
+            for index, (layer, weights) in enumerate(
+                zip(net.layers, run["final_weights"], strict=True)
+            ):
+                np.testing.assert_allclose(
+                    layer.weights,
+                    np.array(weights),
+                    rtol=weights_rtol,
+                    atol=0,
+                    err_msg=f"alpha {run['alpha']}, layer {index}",
+                )
+
+
+@pytest.mark.slow
+def test_the_chaotic_run_s_tolerance_is_twice_what_one_ulp_does():
+    """The recorded rtol of trask_alphas_h32 at alpha 10 comes from this measurement."""
+    run = next(r for r in CLASSICS["trask_alphas_h32"]["results"]["runs"] if r["alpha"] == 10)
+    spread = checkpoint_error_spread(32, 10)
+    assert 1e-3 < spread <= run["tolerance"]["checkpoint_errors_rtol"] / 2
 
 
 def test_harper_multilayer():

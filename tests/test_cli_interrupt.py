@@ -27,16 +27,23 @@ MESSAGE = re.compile(
 @pytest.fixture
 def interrupt_step(monkeypatch):
     """Make the 3rd training step raise KeyboardInterrupt (once: replays after it still run)."""
-    step = TrainingStep.__call__
+    build = TrainingStep._build
     calls = [0]
 
-    def interrupted(self, X, Y):
-        calls[0] += 1
-        if calls[0] == 3:
-            raise KeyboardInterrupt
-        return step(self, X, Y)
+    def counted(self, X, Y):
+        program = build(self, X, Y)
+        run = program.run
 
-    monkeypatch.setattr(TrainingStep, "__call__", interrupted)
+        def interrupted():
+            calls[0] += 1
+            if calls[0] == 3:
+                raise KeyboardInterrupt
+            return run()
+
+        program.run = interrupted
+        return program
+
+    monkeypatch.setattr(TrainingStep, "_build", counted)
 
 
 def _files(folder):

@@ -1,8 +1,7 @@
 """The tutorial runs: every code block executes, and what it prints is what the text shows.
 
-A ```python block runs in one namespace shared by the whole document, like a notebook; when a
-```text block follows it, that block is its expected output. A ```console block holds
-``$ glassnet ...`` commands, each followed by its expected output. Blocks run in a fresh folder.
+How blocks run and what counts as their output: ``tests/documents.py``. Blocks run in a fresh
+folder.
 """
 
 from __future__ import annotations
@@ -11,74 +10,15 @@ import contextlib
 import io
 import re
 import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from glassnet.cli import main
 from tests.datasets import write_iris
+from tests.documents import blocks, run_document
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-FENCE = re.compile(r"^```([\w-]*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
-
-
-@dataclass
-class Block:
-    kind: str
-    code: str
-    line: int
-    expected: str | None = None  # the ```text block right after a python block
-
-
-def blocks(path: Path) -> list[Block]:
-    """Return the document's code blocks, each python block paired with the output under it."""
-    text = path.read_text(encoding="utf-8")
-    found: list[Block] = []
-    end_of_last = -1
-    for match in FENCE.finditer(text):
-        kind, body = match.group(1), match.group(2)
-        line = text.count("\n", 0, match.start()) + 1
-        between = text[end_of_last : match.start()] if end_of_last >= 0 else "x"
-        if kind == "text" and found and found[-1].kind == "python" and not between.strip():
-            found[-1].expected = body
-        else:
-            found.append(Block(kind, body, line))
-        end_of_last = match.end()
-    return found
-
-
-def normal(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
-
-
-def run_console(block: Block) -> None:
-    commands = re.split(r"^\$ ", block.code, flags=re.MULTILINE)
-    assert commands[0] == "", f"line {block.line}: a console block starts with '$ glassnet'"
-    for command in commands[1:]:
-        line, _, expected = command.partition("\n")
-        argv = shlex.split(line)
-        assert argv[0] == "glassnet", f"line {block.line}: only glassnet commands run here"
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            code = main(argv[1:])
-        assert code == 0, f"line {block.line}: {line} exited {code}"
-        assert normal(out.getvalue()) == normal(expected), f"line {block.line}: {line}"
-
-
-def run_document(path: Path) -> None:
-    namespace: dict[str, object] = {"__name__": "__tutorial__"}
-    for block in blocks(path):
-        if block.kind == "python":
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                exec(compile(block.code, f"{path.name}:{block.line}", "exec"), namespace)
-            if block.expected is not None:
-                assert normal(out.getvalue()) == normal(block.expected), f"line {block.line}"
-        elif block.kind == "console":
-            run_console(block)
-        else:
-            assert block.kind in ("", "text"), f"line {block.line}: a {block.kind} block cannot run"
 
 
 def test_tutorial_runs_and_prints_what_it_shows(tmp_path, monkeypatch):

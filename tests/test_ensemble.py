@@ -210,3 +210,23 @@ def test_votes_are_refused_for_a_regression():
         ensemble.votes([[1.0, 0.0]])
     with pytest.raises(gn.ConfigurationError, match="compare the members' predict"):
         ensemble.agreement([[1.0, 0.0]])
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_a_second_fit_on_other_data_leaves_the_first_data_alone(shuffle, rng):
+    """A full-batch fit binds its step to the data; later batches of that shape get copies."""
+    layers, loss, init = ARCHITECTURES["tanh-bce"]
+    first_X, first_y = data_for("tanh-bce", rng)  # 9 rows
+    second_X = np.vstack([data_for("tanh-bce", rng)[0] for _ in "ab"])  # 18 rows
+    second_y = np.vstack([data_for("tanh-bce", rng)[1] for _ in "ab"])
+    kept_X, kept_y = first_X.copy(), first_y.copy()
+    ensemble = gn.Ensemble(layers(), seeds=3, loss=loss, optimizer=gn.SGD(lr=0.1), init=init)
+    twin = gn.Ensemble(layers(), seeds=3, loss=loss, optimizer=gn.SGD(lr=0.1), init=init)
+    ensemble.fit(first_X, first_y, epochs=3)
+    ensemble.fit(second_X, second_y, epochs=3, batch_size=9, shuffle=shuffle)
+    np.testing.assert_array_equal(first_X, kept_X)
+    np.testing.assert_array_equal(first_y, kept_y)
+    twin.fit(kept_X, kept_y, epochs=3)
+    twin.fit(second_X, second_y, epochs=3, batch_size=9, shuffle=shuffle)
+    for ours, theirs in zip(ensemble.weights, twin.weights, strict=True):
+        np.testing.assert_array_equal(ours, theirs)

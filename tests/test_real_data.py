@@ -8,58 +8,21 @@ for scikit-learn too, which is its own documented advice for MLPs).
 
 from __future__ import annotations
 
-import functools
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
-from sklearn.exceptions import ConvergenceWarning
+from bench import real_data
+from bench.real_data import LOADERS, csv_text, hidden_rows, sklearn_score
+from sklearn.datasets import load_wine
 from sklearn.metrics import r2_score
-from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from glassnet.cli import main
 
-LOADERS = {"breast_cancer": load_breast_cancer, "wine": load_wine, "diabetes": load_diabetes}
-
-
-def hidden_rows(n_rows: int, seed: int = 0) -> np.ndarray:
-    """A fifth of the rows, drawn without replacement: their outputs become '?'."""
-    hidden = np.zeros(n_rows, dtype=bool)
-    hidden[np.random.default_rng(seed).choice(n_rows, n_rows // 5, replace=False)] = True
-    return hidden
-
 
 def write_csv(path: Path, X: np.ndarray, y: np.ndarray, hidden: np.ndarray, labels: bool) -> None:
-    names = [f"x{j}" for j in range(1, X.shape[1] + 1)]
-    lines = [",".join([*names, "target"])]
-    for row, value, question in zip(X, y, hidden, strict=True):
-        answer = "?" if question else (f"class_{value}" if labels else repr(float(value)))
-        lines.append(",".join([*(repr(float(x)) for x in row), answer]))
-    path.write_text("\n".join(lines) + "\n")
-
-
-@functools.cache
-def sklearn_score(name: str, seed: int = 0) -> float:
-    X, y = LOADERS[name](return_X_y=True)
-    hidden = hidden_rows(len(y), seed)
-    known = ~hidden
-    if name == "diabetes":
-        estimator = MLPRegressor(hidden_layer_sizes=(16,), max_iter=2000, random_state=0)
-    else:
-        estimator = MLPClassifier(hidden_layer_sizes=(16,), max_iter=2000, random_state=0)
-    model = make_pipeline(StandardScaler(), estimator)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X[known], y[known])
-    predicted = model.predict(X[hidden])
-    if name == "diabetes":
-        return float(r2_score(y[hidden], predicted))
-    return float((predicted == y[hidden]).mean())
+    path.write_text(csv_text(X, y, hidden, labels))
 
 
 def glassnet_score(name: str, document: dict, y: np.ndarray, hidden: np.ndarray) -> float:
@@ -108,3 +71,51 @@ def test_real_data_filled_table_keeps_known_rows(tmp_path, capsys):
             assert line.split(",")[-1] in {"class_0", "class_1", "class_2"}
         else:
             assert line == before
+
+
+def test_seed_zero_reproduces_the_committed_figures():
+    """The README's table comes from bench/results/real_data.json; its first split is rerun."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "results" / "real_data.json"
+    committed = json.loads(path.read_text(encoding="utf-8"))
+    assert committed["settings"]["blank"] == 0
+    for name, entry in committed["data"].items():
+        assert real_data.glassnet_score(name, 0) == pytest.approx(entry["glassnet"][0], abs=1e-12)
+        assert sklearn_score(name, 0) == pytest.approx(entry["sklearn"][0], abs=1e-12)
+
+
+def test_blanked_inputs_are_filled_in_on_both_sides(tmp_path):
+    X, _ = load_wine(return_X_y=True)
+    blank = real_data.blanked(X, 0.1, seed=3)
+    assert np.isnan(blank).sum() == round(0.1 * X.size)
+    np.testing.assert_array_equal(blank[~np.isnan(blank)], X[~np.isnan(blank)])
+    np.testing.assert_array_equal(real_data.blanked(X, 0.1, seed=3), blank, strict=True)
+    text = real_data.csv_text(blank, np.zeros(len(X), dtype=int), np.zeros(len(X), bool), True)
+    assert ",," in text  # empty cells, never "nan"
+    assert "nan" not in text
+    out = tmp_path / "blank.json"
+    assert (
+        real_data.main(["--seeds", "2", "--blank", "0.1", "--data", "wine", "--out", str(out)]) == 0
+    )
+    found = json.loads(out.read_text())
+    entry = found["data"]["wine"]
+    assert found["settings"]["blank"] == 0.1
+    assert len(entry["sklearn"]) == 2
+    assert min(entry["sklearn"]) > 0.8  # imputed and scaled, the MLP still learns
+    assert len(entry["glassnet"]) == 2
+    assert min(entry["glassnet"]) > 0.8  # glassnet fills the blank cells in itself
+    assert "glassnet_refused" not in entry
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--blank", "1.5"], "--blank must be at least 0 and below 1"),
+        (["--data", "iris"], "unknown data set 'iris'"),
+        (["--seeds", "0"], "--seeds must be at least 1"),
+    ],
+)
+def test_real_data_command_refuses_bad_options(argv, message, capsys):
+    with pytest.raises(SystemExit) as raised:
+        real_data.main(argv)
+    assert raised.value.code == 2
+    assert message in capsys.readouterr().err

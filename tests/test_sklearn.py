@@ -158,7 +158,8 @@ def test_partial_fit_equals_fit_epoch_by_epoch(iris):
     steps = GlassClassifier(**settings)
     for _ in range(4):
         steps.partial_fit(X, y, classes=[0, 1, 2])
-    assert steps.n_iter_ == 4
+    assert steps.n_iter_ == 1  # epochs of the last call, as MLPClassifier counts them
+    assert steps.t_ == whole.t_ == 4 * X.shape[0]
     np.testing.assert_array_equal(steps.loss_curve_, whole.loss_curve_)
     for got, expected in zip(
         steps.coefs_ + steps.intercepts_, whole.coefs_ + whole.intercepts_, strict=True
@@ -183,14 +184,15 @@ def test_one_sgd_step_applies_the_l2_penalty_to_weights_only(rng):
         hidden_layer_sizes=(4,), activation="tanh", solver="sgd", momentum=0.0, alpha=0.5,
         learning_rate_init=0.1, batch_size=8, shuffle=False, random_state=0,
     )  # fmt: skip
-    reg.partial_fit(X[:1], y[:1])  # builds the network; now restart from known weights
+    reg.partial_fit(X, y)  # builds the network; the next step starts from known weights
     net = reg.network_
     start = net.get_weights()
-    _, grads = net.gradients(X, y)
+    _, grads = net.gradients(X, y)  # of the mean squared error: twice MLPRegressor's ½·MSE
     reg.partial_fit(X, y)
     for (name, param, _), before, grad in zip(net.parameters(), start, grads, strict=True):
         penalty = 0.5 / 8 * before if name.endswith("weight") else 0.0
-        np.testing.assert_allclose(param, before - 0.1 * (grad + penalty), rtol=1e-14, atol=1e-15)
+        expected = before - 0.1 * (grad / 2 + penalty)
+        np.testing.assert_allclose(param, expected, rtol=1e-14, atol=1e-15)
 
 
 def test_early_stopping_keeps_the_best_validation_weights(iris):
@@ -235,13 +237,13 @@ def test_random_state_forms(iris):
     ("params", "message"),
     [
         ({"activation": "rleu"}, "unknown activation 'rleu'; choose from identity, logistic"),
-        ({"solver": "lbfgs"}, "unknown solver 'lbfgs'; choose from adam, sgd"),
+        ({"solver": "newton"}, "unknown solver 'newton'; choose from adam, sgd, lbfgs"),
         ({"batch_size": 0}, "batch_size must be 'auto' or an int >= 1, got 0"),
         ({"hidden_layer_sizes": (3, 0)}, r"hidden_layer_sizes must be positive ints, got \(3, 0\)"),
         ({"max_iter": 0}, "max_iter must be an int >= 1, got 0"),
         ({"alpha": -1.0}, "alpha must be a finite number >= 0, got -1.0"),
         ({"early_stopping": True, "validation_fraction": 1.0}, r"must be in \(0, 1\), got 1.0"),
-        ({"random_state": -1}, "rng must be a non-negative int seed"),
+        ({"random_state": -1}, "random_state must be None, a non-negative int seed"),
     ],
     ids=["activation", "solver", "batch", "sizes", "max_iter", "alpha", "fraction", "seed"],
 )
@@ -275,3 +277,168 @@ def test_readme_section_runs_and_prints_its_score(tmp_path, monkeypatch, capsys)
     exec(compile(block.group(1), "README.md", "exec"), {})
     assert float(capsys.readouterr().out) > 0.9
     assert (tmp_path / "iris.onnx").stat().st_size > 0
+
+
+DROP_IN = {
+    "defaults": {},
+    "tanh-alpha": {"activation": "tanh", "alpha": 0.1},
+    "logistic": {"activation": "logistic"},
+    "two-hidden-batch-50": {"hidden_layer_sizes": (12, 6), "batch_size": 50},
+    "early-stopping": {"early_stopping": True, "n_iter_no_change": 3},
+    "sgd-adaptive": {"solver": "sgd", "learning_rate": "adaptive", "n_iter_no_change": 2},
+    "sgd-invscaling": {"solver": "sgd", "learning_rate": "invscaling", "momentum": 0.5},
+    "sgd-plain-momentum": {"solver": "sgd", "nesterovs_momentum": False, "shuffle": False},
+}
+
+
+def _assert_same_training(ours, theirs) -> None:
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.t_ == theirs.t_
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10, atol=0)
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-10)
+    if theirs.validation_scores_ is None:
+        assert ours.validation_scores_ is None
+        assert ours.best_loss_ == pytest.approx(theirs.best_loss_, rel=1e-10)
+    else:
+        assert ours.validation_scores_ == theirs.validation_scores_
+    for got, expected in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    ):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("settings", list(DROP_IN.values()), ids=list(DROP_IN))
+@pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
+def test_classifier_trains_as_mlpclassifier_does(settings, target, iris):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = iris
+    X = StandardScaler().fit_transform(X)
+    if target == "binary":
+        y = np.where(y == 2, "yes", "no")
+    elif target == "multilabel":
+        y = np.column_stack([y == 0, y == 1, X[:, 0] > 0]).astype(int)
+    common = {"hidden_layer_sizes": (10,), "max_iter": 30, "random_state": 0, **settings}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SklearnConvergenceWarning)
+        theirs = MLPClassifier(**common).fit(X, y)
+        ours = GlassClassifier(**common).fit(X, y)
+    _assert_same_training(ours, theirs)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-9)
+    assert (ours.predict(X) == theirs.predict(X)).all()
+
+
+@pytest.mark.parametrize("settings", list(DROP_IN.values()), ids=list(DROP_IN))
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_regressor_trains_as_mlpregressor_does(settings, n_targets):
+    from sklearn.neural_network import MLPRegressor
+
+    X, Y = make_regression(n_samples=90, n_features=4, n_targets=n_targets, random_state=1)
+    Y = Y / Y.std(axis=0)
+    common = {"hidden_layer_sizes": (10,), "max_iter": 30, "random_state": 0, **settings}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SklearnConvergenceWarning)
+        theirs = MLPRegressor(**common).fit(X, Y)
+        ours = GlassRegressor(**common).fit(X, Y)
+    _assert_same_training(ours, theirs)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-9, atol=1e-12)
+
+
+def test_partial_fit_and_warm_start_train_as_scikit_learn_does(iris):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = iris
+    order = np.random.default_rng(0).permutation(len(y))  # every prefix holds all three classes
+    X, y = StandardScaler().fit_transform(X)[order], y[order]
+    pairs = [
+        (MLPClassifier(**FAST, random_state=5), GlassClassifier(**FAST, random_state=5)),
+        (
+            MLPClassifier(**FAST, random_state=5, warm_start=True),
+            GlassClassifier(**FAST, random_state=5, warm_start=True),
+        ),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SklearnConvergenceWarning)
+        for rows in (50, 100, 150):
+            for theirs, ours in pairs[:1]:
+                theirs.partial_fit(X[:rows], y[:rows], classes=[0, 1, 2])
+                ours.partial_fit(X[:rows], y[:rows], classes=[0, 1, 2])
+            for theirs, ours in pairs[1:]:
+                theirs.fit(X[:rows], y[:rows])
+                ours.fit(X[:rows], y[:rows])
+    for theirs, ours in pairs:
+        _assert_same_training(ours, theirs)
+
+
+@pytest.mark.parametrize("activation", ["relu", "logistic"])
+def test_starting_weights_are_mlpclassifier_s(activation, iris):
+    """Glorot's uniform rule with scikit-learn's bound, biases drawn too, from the same stream."""
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = iris
+    common = {"hidden_layer_sizes": (7, 5), "activation": activation, "random_state": 3}
+    theirs = MLPClassifier(**common)
+    theirs._random_state = np.random.RandomState(3)  # as its fit sets it up
+    expected = []
+    for fan_in, fan_out in [(4, 7), (7, 5), (5, 3)]:
+        expected += theirs._init_coef(fan_in, fan_out, np.float64)
+    ours = GlassClassifier(**common, max_iter=1)
+    ours._random_state = ours._rng()
+    ours._set_targets(y, None, partial=False)
+    ours._initialize(X.shape[1])
+    drawn = ours.network_.get_weights()  # W, b of each layer in turn, W as (n_in, n_out)
+    assert [array.shape for array in drawn] == [array.shape for array in expected]
+    for got, want in zip(drawn, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"alpha": 1.0, "max_iter": 15},
+        {"activation": "tanh", "max_fun": 30},
+        {"warm_start": True},
+    ],
+    ids=["defaults", "max-iter", "max-fun", "warm-start"],
+)
+@pytest.mark.parametrize("target", ["multiclass", "binary", "regression"])
+def test_lbfgs_trains_as_scikit_learn_s_does(settings, target, iris):
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+    X, y = iris
+    X = StandardScaler().fit_transform(X)
+    if target == "binary":
+        y = y == 1
+    elif target == "regression":
+        y = X[:, 0] * X[:, 1] + y
+    if target == "regression":
+        pair = (MLPRegressor, GlassRegressor)
+    else:
+        pair = (MLPClassifier, GlassClassifier)
+    common = {"hidden_layer_sizes": (6,), "solver": "lbfgs", "random_state": 2, **settings}
+    fitted = []
+    for estimator in pair:
+        model = estimator(**common)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(2 if settings.get("warm_start") else 1):
+                model.fit(X, y)
+        fitted.append(
+            (model, [w for w in caught if issubclass(w.category, SklearnConvergenceWarning)])
+        )
+    (theirs, their_warnings), (ours, our_warnings) = fitted
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.loss_ == theirs.loss_
+    assert len(our_warnings) == len(their_warnings)
+    assert not hasattr(ours, "loss_curve_")
+    for got, expected in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    ):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-13)
+
+
+def test_lbfgs_has_no_partial_fit(iris):
+    X, y = iris
+    with pytest.raises(AttributeError, match="only available for stochastic optimizers"):
+        GlassClassifier(solver="lbfgs").partial_fit(X, y, classes=[0, 1, 2])

@@ -181,3 +181,29 @@ def test_a_callback_may_give_a_layer_new_arrays():
     expected.layers[0].weights[...] = 0.5
     expected.fit(TUTORIAL_X, TUTORIAL_Y, epochs=3)
     np.testing.assert_array_equal(net.layers[0].weights, expected.layers[0].weights)
+
+
+def test_a_callback_may_change_the_learning_rate():
+    """Each step asks the optimizer anew when a callback could have changed its settings."""
+
+    def halve(epoch, net, history):
+        net.optimizer.lr /= 2
+
+    net = tutorial_network()
+    net.fit(TUTORIAL_X, TUTORIAL_Y, epochs=4, callback=halve)
+    expected = tutorial_network()
+    for lr in (1.0, 0.5, 0.25, 0.125):
+        expected.optimizer.lr = lr
+        expected.train_step(TUTORIAL_X, TUTORIAL_Y)
+    np.testing.assert_array_equal(net.layers[0].weights, expected.layers[0].weights)
+
+
+def test_a_step_on_copies_leaves_the_given_batch_alone(rng):
+    net = gn.Network([gn.Dense(3, 2, activation="tanh"), gn.Dense(2, 1)], loss="mse", rng=0)
+    step = TrainingStep(net)
+    first = rng.normal(size=(5, 3)), rng.normal(size=(5, 1))
+    kept = first[0].copy(), first[1].copy()
+    step(*first)
+    step(rng.normal(size=(5, 3)), rng.normal(size=(5, 1)))  # same size: the same arrays inside
+    np.testing.assert_array_equal(first[0], kept[0])
+    np.testing.assert_array_equal(first[1], kept[1])

@@ -185,3 +185,91 @@ def test_no_warning_escapes_training_on_extreme_inputs():
             warnings.simplefilter("error")
             net.fit(X, np.array([[1.0, 0.0], [0.0, 1.0]]), epochs=5)
             assert np.isfinite(net.evaluate(X, np.array([[1.0, 0.0], [0.0, 1.0]])))
+
+
+def _noisy_regression(seed: int = 1, rows: int = 24):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, 2))
+    return X, X[:, :1] * 0.5 + rng.normal(size=(rows, 1))  # mostly noise: overfits soon
+
+
+def _overfitting_network() -> gn.Network:
+    return gn.Network(
+        [gn.Dense(2, 16, activation="tanh"), gn.Dense(16, 1)],
+        loss="mse",
+        optimizer=gn.Adam(lr=0.05),
+        rng=0,
+    )
+
+
+EARLY_STOPPING = {
+    "validation-data-full-batch": {"validation_data": "held-out"},
+    "validation-data-mini-batches": {"validation_data": "held-out", "batch_size": 5},
+    "validation-fraction-shuffled": {"validation_fraction": 0.25, "batch_size": 4, "shuffle": True},
+    "training-loss": {"batch_size": 7, "shuffle": True},  # no validation: patience on the loss
+}
+
+
+@pytest.mark.parametrize("restore_best", [True, False])
+@pytest.mark.parametrize("options", list(EARLY_STOPPING.values()), ids=list(EARLY_STOPPING))
+def test_early_stopping_ends_with_the_weights_of_the_best_epoch(options, restore_best):
+    """The weights after fit equal a copy taken (by a callback) at the end of the best epoch."""
+    X, Y = _noisy_regression()
+    options = dict(options)
+    if options.get("validation_data") == "held-out":
+        options["validation_data"] = _noisy_regression(seed=2)
+    patience = 3 if "validation_data" in options or "validation_fraction" in options else 1
+    copies: dict[int, list[np.ndarray]] = {}
+
+    def keep(epoch, net, history):
+        copies[epoch] = net.get_weights()
+
+    net = _overfitting_network()
+    history = net.fit(
+        X, Y, epochs=400, patience=patience, restore_best=restore_best, callback=keep, **options
+    )
+    assert history.stopped_early
+    best = history.best_epoch
+    assert best is not None
+    assert best < history.epochs  # the last epoch is not the best one: restoring matters
+    if restore_best:
+        expected = copies[best]
+    else:  # the last epoch's weights: what as many epochs give without patience
+        last = _overfitting_network()
+        last.fit(X, Y, epochs=history.epochs, **options)
+        expected = last.get_weights()
+    for ours, theirs in zip(net.get_weights(), expected, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    twin = _overfitting_network()  # no callback: the same numbers from the bound step
+    twin.fit(X, Y, epochs=400, patience=patience, restore_best=restore_best, **options)
+    for ours, theirs in zip(twin.get_weights(), expected, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"batch_size": 5}, {"batch_size": 4, "shuffle": True}],
+    ids=["full-batch", "mini-batches", "shuffled"],
+)
+def test_validation_rows_are_never_trained_on(options):
+    """Fit with a validation fraction equals fit on the training rows alone."""
+    X, Y = _noisy_regression(rows=30)
+    net = _overfitting_network()
+    twin = net.copy()
+    history = net.fit(X, Y, epochs=40, validation_fraction=0.3, **options)
+    order = twin.rng.permutation(len(X))  # the split fit draws first, from the same stream
+    validation, training = order[:9], order[9:]
+    twin_history = twin.fit(X[training], Y[training], epochs=40, **options)
+    for ours, theirs in zip(net.get_weights(), twin.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    assert history.loss == twin_history.loss
+    assert history.val_loss[-1] == twin.evaluate(X[validation], Y[validation])
+
+
+def test_validation_data_do_not_change_training():
+    X, Y = _noisy_regression()
+    watched, plain = _overfitting_network(), _overfitting_network()
+    watched.fit(X, Y, epochs=30, batch_size=6, shuffle=True, validation_data=_noisy_regression(2))
+    plain.fit(X, Y, epochs=30, batch_size=6, shuffle=True)
+    for ours, theirs in zip(watched.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)

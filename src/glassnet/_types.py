@@ -7,6 +7,7 @@ loss and an optimizer; they are structural, so user classes need not inherit any
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol, TypeAlias
 
 import numpy as np
@@ -16,6 +17,8 @@ Array: TypeAlias = NDArray[np.floating[Any]]
 Indices: TypeAlias = NDArray[np.integer[Any]]
 Mask: TypeAlias = NDArray[np.bool_]
 RngLike: TypeAlias = "int | np.random.Generator | np.random.RandomState | None"
+#: One NumPy call with its arguments bound (``functools.partial``); training runs lists of them.
+Call: TypeAlias = Callable[[], object]
 
 
 class Layer(Protocol):

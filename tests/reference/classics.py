@@ -336,6 +336,49 @@ def run_grokking_ch6_linear() -> dict[str, Any]:
     }
 
 
+def checkpoint_error_spread(hidden: int, alpha: float, trials: int = 8, seed: int = 0) -> float:
+    """How far 1-ulp nudges of the starting weights move a Trask part 2 run's checkpoint errors.
+
+    Each trial nudges one starting weight (a random one, up or down) to the next float and
+    reruns :func:`train_sigmoid_full_batch`; the result is the largest relative difference of
+    any checkpoint error from the un-nudged run's. ``checkpoint_error_spread(32, 10)`` is the
+    measurement behind the tolerance of the chaotic run ``trask_alphas_h32`` at alpha 10.
+
+    Parameters
+    ----------
+    hidden : int
+        Hidden units (4 or 32).
+    alpha : float
+        The learning rate.
+    trials : int, optional
+        Nudged runs.
+    seed : int, optional
+        Chooses the nudged weights.
+
+    Returns
+    -------
+    float
+    """
+    start = legacy_uniform(1, [(3, hidden), (hidden, 1)])
+    X, Y = _as_float(TRASK_X), _as_float(TRASK_Y_XOR)
+
+    def errors(weights: list[Array]) -> Array:
+        with np.errstate(over="ignore"):
+            _, checkpoints, _ = train_sigmoid_full_batch(X, Y, weights, alpha, 60_000, 10_000)
+        return np.array(checkpoints)[:, 1]
+
+    base = errors([w.copy() for w in start])
+    rng = np.random.default_rng(seed)
+    spread = 0.0
+    for _ in range(trials):
+        weights = [w.copy() for w in start]
+        layer = weights[int(rng.integers(2))]
+        index = tuple(int(rng.integers(size)) for size in layer.shape)
+        layer[index] = np.nextafter(layer[index], np.inf if rng.random() < 0.5 else -np.inf)
+        spread = max(spread, float(np.max(np.abs(errors(weights) - base) / base)))
+    return spread
+
+
 RUNS = {
     "seed_single_neuron": run_seed_single_neuron,
     "trask_2layer": run_trask_2layer,

@@ -5,16 +5,19 @@ row by row). ``backward(Z, A, dA)`` turns ∂L/∂A into ∂L/∂Z; it receives 
 rule can use whichever form is cheaper and more exact. All forms are stable for |z| up to 1000 and
 beyond: no overflow warnings, no NaN. Shapes: ``Z``, ``A``, ``dA``, ``dZ`` are all (n_samples,
 n_units). The ``inplace_*`` twins do the same arithmetic in the same order into buffers the training
-loop reuses, so both give identical numbers; only they may overwrite their inputs.
+loop reuses, so both give identical numbers; only they may overwrite their inputs. The ``*_calls``
+forms return that arithmetic as NumPy calls bound to given arrays, for a training step that is built
+once and run many times (``training_steps.py``).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
 
-from glassnet._types import Array
+from glassnet._types import Array, Call
 from glassnet.nn.registry import look_up
 
 __all__ = [
@@ -43,6 +46,12 @@ def _one(dtype: np.dtype[np.floating]) -> Array | float:
     return _ONE.get(dtype, 1.0)
 
 
+def _run(calls: list[Call], result: Array) -> Array:
+    for call in calls:
+        call()
+    return result
+
+
 class Activation:
     """Base class: subclasses define ``forward`` and ``backward`` and a registry ``name``."""
 
@@ -69,6 +78,14 @@ class Activation:
         """Write ``dZ`` into ``out`` and return it; ``dA`` may be overwritten."""
         np.copyto(out, self.backward(Z, A, dA))
         return out
+
+    def forward_calls(self, Z: Array, out: Array) -> tuple[list[Call], Array]:
+        """Return the calls that do ``inplace_forward(Z, out)``, and the array they leave A in."""
+        return [partial(self.inplace_forward, Z, out)], out
+
+    def backward_calls(self, Z: Array, A: Array, dA: Array, out: Array) -> tuple[list[Call], Array]:
+        """Return the calls that do ``inplace_backward(Z, A, dA, out)``, and where dZ lands."""
+        return [partial(self.inplace_backward, Z, A, dA, out)], out
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -109,17 +126,31 @@ class Sigmoid(Activation):
 
     def inplace_forward(self, Z: Array, out: Array) -> Array:
         """``1 / (1 + exp(-Z))`` into ``out``; below the clamp exp overflows and σ is exactly 0."""
-        one = _one(Z.dtype)
-        _negative(Z, out)
-        _exp(out, out)
-        _add(out, one, out)
-        return _divide(one, out, out)
+        return _run(*self.forward_calls(Z, out))
 
     def inplace_backward(self, Z: Array, A: Array, dA: Array, out: Array) -> Array:
         """``(dA·A)·(1−A)`` into ``out``, using ``dA`` for ``1 − A`` once it has been read."""
-        _multiply(dA, A, out)
-        _subtract(_one(A.dtype), A, dA)
-        return _multiply(out, dA, out)
+        return _run(*self.backward_calls(Z, A, dA, out))
+
+    # The tutorial's step is a dozen calls on 4×1 arrays: as separate calls (not one method
+    # each) they cost no more than the ten-line program's own.
+    def forward_calls(self, Z: Array, out: Array) -> tuple[list[Call], Array]:
+        """``−Z``, ``exp``, ``+ 1``, ``1 / ·``: four calls writing into ``out``."""
+        one = _one(Z.dtype)
+        return [
+            partial(_negative, Z, out),
+            partial(_exp, out, out),
+            partial(_add, out, one, out),
+            partial(_divide, one, out, out),
+        ], out
+
+    def backward_calls(self, Z: Array, A: Array, dA: Array, out: Array) -> tuple[list[Call], Array]:
+        """``dA·A`` into ``out``, ``1 − A`` into ``dA``, then their product into ``out``."""
+        return [
+            partial(_multiply, dA, A, out),
+            partial(_subtract, _one(A.dtype), A, dA),
+            partial(_multiply, out, dA, out),
+        ], out
 
 
 class Tanh(Activation):
@@ -208,6 +239,14 @@ class Identity(Activation):
     def inplace_backward(self, Z: Array, A: Array, dA: Array, out: Array) -> Array:
         """Return ``dA`` itself."""
         return dA
+
+    def forward_calls(self, Z: Array, out: Array) -> tuple[list[Call], Array]:
+        """No calls: A is ``Z`` itself."""
+        return [], Z
+
+    def backward_calls(self, Z: Array, A: Array, dA: Array, out: Array) -> tuple[list[Call], Array]:
+        """No calls: dZ is ``dA`` itself."""
+        return [], dA
 
 
 class Softmax(Activation):

@@ -9,6 +9,7 @@ stays with the stacked weights in ``ensemble.py``.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -71,14 +72,15 @@ def train_members(
     rewind = Rewind(ensemble._step, X, Y3, full_batch, params=params, owner=ensemble)
     frozen: _Frozen = []  # holds the members that diverged at their last finite weights
     finite, next_mark, epoch = 1, 1, 0
+    # One epoch: the step bound once to the whole data, or a pass of mini-batches.
+    step = (
+        ensemble.bind(X, Y3) if full_batch else partial(_run_batches, ensemble, X, Y, rows, shuffle)
+    )
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(1, epochs + 1):
             if epoch >= next_mark:
                 next_mark = rewind.mark(epoch)
-            if full_batch:
-                loss = ensemble._step(X, Y3)
-            else:
-                loss = _run_batches(ensemble, X, Y, rows, shuffle)
+            loss = step()
             for param, index, kept in frozen:
                 param[index] = kept
             if not math.isfinite(loss):

@@ -6,15 +6,19 @@ fused form computed from the weighted sums ``Z`` (log-sum-exp), which never retu
 confident right answer. Shapes: ``A``, ``Z``, ``Y`` are (n_samples, n_outputs); ``n`` is n_samples
 and ``m`` the count of all entries, n_samples · n_outputs. The ``inplace_*`` forms used by the
 training loop return the value and write the gradient into a reused buffer: the same arithmetic.
+``value_and_gradient_calls`` hands that arithmetic over as bound NumPy calls, for a training step
+built once and run many times.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Callable
+from functools import partial
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from glassnet._types import Array
+from glassnet._types import Array, Call
 from glassnet.nn.registry import look_up
 
 __all__ = [
@@ -68,6 +72,15 @@ class Loss:
         np.copyto(out, self.gradient_from_logits(Z, A, Y))
         return self.value_from_logits(Z, Y)
 
+    def value_and_gradient_calls(
+        self, A: Array, Y: Array, out: Array
+    ) -> tuple[list[Call], Callable[[], Any], float]:
+        """``inplace_value_and_gradient(A, Y, out)`` as bound calls: (calls, value, scale).
+
+        Run the calls, then ``scale * float(value())`` is the loss and ``out`` holds ∂L/∂A.
+        """
+        return [], partial(self.inplace_value_and_gradient, A, Y, out), 1.0
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -78,9 +91,17 @@ def sum_of_squares(E: Array) -> float:
     OpenBLAS splits a dot of more than ~10,000 entries over its threads, and on a busy machine
     waiting for them costs milliseconds; ``einsum`` sums in place without threads.
     """
+    return float(sum_of_squares_call(E)())
+
+
+def sum_of_squares_call(E: Array) -> Callable[[], Any]:
+    """Return a call that computes ``Σ E²`` of the array ``E`` as it is when called."""
     if E.size <= 8192:
-        return float(np.vdot(E, E))  # vdot flattens: the tutorial's exact E·E
-    return float(np.einsum("i,i->", E.ravel(), E.ravel()))
+        return partial(np.vdot, E, E)  # vdot flattens: the tutorial's exact E·E
+    if not E.flags.c_contiguous:  # ravel would copy, and the copy would not follow E
+        return lambda: np.einsum("i,i->", E.ravel(), E.ravel())
+    flat = E.reshape(-1)  # a view
+    return partial(np.einsum, "i,i->", flat, flat)
 
 
 class SumSquaredError(Loss):
@@ -105,6 +126,12 @@ class SumSquaredError(Loss):
         """The gradient ``E = A − Y`` is the error itself, so the value is ``½ E·E``."""
         np.subtract(A, Y, out)
         return 0.5 * sum_of_squares(out)
+
+    def value_and_gradient_calls(
+        self, A: Array, Y: Array, out: Array
+    ) -> tuple[list[Call], Callable[[], Any], float]:
+        """The subtraction, and ``E·E`` with the scale ½."""
+        return [partial(np.subtract, A, Y, out)], sum_of_squares_call(out), 0.5
 
 
 class MeanSquaredError(Loss):

@@ -9,11 +9,12 @@ position.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from glassnet._types import Array
+from glassnet._types import Array, Call
 from glassnet.errors import ConfigurationError
 
 __all__ = ["SGD", "Adam", "Optimizer", "get_optimizer"]
@@ -34,6 +35,10 @@ class Optimizer:
 
     def reset(self) -> None:
         """Forget all state (momentum buffers, moments, step count)."""
+
+    def step_calls(self, pairs: list[tuple[Array, Array]]) -> list[Call]:
+        """Return calls that do ``step(pairs)``, with the settings the optimizer has now."""
+        return [partial(self.step, pairs)]
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments, for saving and display."""
@@ -108,17 +113,26 @@ class SGD(Optimizer):
             "weight_decay": self.weight_decay,
         }
 
+    def step_calls(self, pairs: list[tuple[Array, Array]]) -> list[Call]:
+        """Plain SGD as NumPy calls: ``lr·grad`` into a kept array, then ``param −= it``."""
+        if self.momentum != 0 or self.weight_decay != 0:
+            return super().step_calls(pairs)
+        if self.lr == 1.0:  # the tutorial's step: 1.0·grad is grad exactly, so skip the multiply
+            return [partial(np.subtract, param, grad, param) for param, grad in pairs]
+        calls: list[Call] = []
+        for (param, grad), scaled in zip(pairs, self._scratch_for(pairs), strict=True):
+            calls += [
+                partial(np.multiply, grad, self.lr, scaled),
+                partial(np.subtract, param, scaled, param),
+            ]
+        return calls
+
     def step(self, pairs: list[tuple[Array, Array]]) -> None:
         """Update each param in place (see the class docstring for the rule)."""
         lr, momentum, decay = self.lr, self.momentum, self.weight_decay
         if momentum == 0 and decay == 0:
-            if lr == 1.0:  # the tutorial's step: 1.0·grad is grad exactly, so skip the multiply
-                for param, grad in pairs:
-                    param -= grad
-            else:
-                for (param, grad), scaled in zip(pairs, self._scratch_for(pairs), strict=True):
-                    np.multiply(grad, lr, scaled)  # lr·grad into a kept array, not a new one
-                    param -= scaled
+            for call in self.step_calls(pairs):
+                call()
             return
         first = self._buffers is None
         if first:

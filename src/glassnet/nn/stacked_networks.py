@@ -11,19 +11,21 @@ weights are (K, i, o). Letters as in ``layers.py``. The public face of this is
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from glassnet._types import Array
+from glassnet._types import Array, Call
 from glassnet.errors import ConfigurationError
 from glassnet.nn.history import History
 from glassnet.nn.initializers import as_rng
 from glassnet.nn.layers import Dense
-from glassnet.nn.losses import sum_of_squares
+from glassnet.nn.losses import sum_of_squares_call
 from glassnet.nn.network import Network
 from glassnet.nn.optimizers import Optimizer
+from glassnet.nn.training_steps import bound_step
 
 __all__ = ["StackedNetworks"]
 
@@ -80,7 +82,11 @@ class StackedNetworks:
                 self.weights[index][k] = layer.weights
         self.diverged = np.zeros(K, dtype=int)
         self.history: History | None = None
-        self._buffer_sets: dict[tuple[int, ...], list[dict[str, Any]]] = {}
+        # One step per shape of batch, as bound calls: (its X, its Y, run), for this optimizer;
+        # and the step bound to the caller's own full-batch arrays.
+        self._programs: dict[tuple[int, ...], tuple[Array, Array, Callable[[], float]]] = {}
+        self._bound: tuple[Array, Array, Callable[[], float]] | None = None
+        self._programs_optimizer = self.optimizer
         self._W0_wide = self._W0.reshape(first_i, K * first_o)  # a view: (i, K·o)
         self._WT = [W.transpose(0, 2, 1) for W in self.weights]  # (K, o, i) views
         self._loss_name = self.template.loss.name
@@ -156,7 +162,7 @@ class StackedNetworks:
         return (Y * (lse - Z)).sum(axis=(0, 2)) / n
 
     def _buffers(self, X: Array) -> list[dict[str, Any]]:
-        """Per-layer arrays (n, K, o) for batches shaped like ``X``, and views of them, made once.
+        """Per-layer arrays (n, K, o) for batches shaped like ``X``, and views of them.
 
         "f" views are (n·K, o), one row per sample and member, as the activations expect;
         "T" views are (K, n, o), the layout of per-member products; "Zw" is (n, K·o).
@@ -173,75 +179,137 @@ class StackedNetworks:
                 buf[name + "T"] = buf[name].transpose(1, 0, 2)
             buf["Zw"] = buf["Z"].reshape(n, K * o)
             buf["shape"] = (n, K, o)
-            buf["forward"] = layer.activation.inplace_forward
-            buf["backward"] = layer.activation.inplace_backward
+            buf["activation"] = layer.activation
             found.append(buf)
-        self._buffer_sets[X.shape] = found
         return found
 
     def _step(self, X: Array, Y: Array) -> float:
         """One step of every member on ``X`` (n, i) or (K, n, i); returns the mean loss before it.
 
-        Member k's arithmetic is its own network's; ``_losses`` gives each one's value.
+        Member k's arithmetic is its own network's; ``_losses`` gives each one's value. The step
+        for each shape of batch is strung together once, as bound NumPy calls (as ``TrainingStep``
+        does for one network), and the batch copied into its arrays unless it is already there.
         """
-        bufs = self._buffer_sets.get(X.shape) or self._buffers(X)
+        self._check_optimizer()
+        bound = self._bound
+        if bound is not None and X is bound[0] and Y is bound[1]:
+            return bound[2]()
+        program = self._programs.get(X.shape)
+        if program is None:  # on arrays of its own, never on the caller's
+            program = self._programs[X.shape] = self._build(X.copy(), Y.copy())
+        else:
+            np.copyto(program[0], X)
+            np.copyto(program[1], Y)
+        return program[2]()
+
+    def bind(self, X: Array, Y: Array) -> Callable[[], float]:
+        """Return the step on these very arrays (full-batch training: nothing is copied)."""
+        self._check_optimizer()
+        self._bound = self._build(X, Y)
+        return self._bound[2]
+
+    def _check_optimizer(self) -> None:
+        # Replaying epochs (``Rewind``) swaps in a copy of the optimizer's saved state.
+        if self.optimizer is not self._programs_optimizer:
+            self._programs.clear()
+            self._bound = None
+            self._programs_optimizer = self.optimizer
+
+    def _build(self, X: Array, Y: Array) -> tuple[Array, Array, Callable[[], float]]:
+        """String one step on ``X`` and ``Y`` together as bound calls, in ``_step``'s order."""
+        bufs = self._buffers(X)
+        before: list[Call] = []
         A = X
         inputs: list[Array] = []
         for index, buf in enumerate(bufs):
             inputs.append(A)
             if index == 0 and A.ndim == 2:  # one product for every member: (n, i) @ (i, K·o)
-                np.dot(A, self._W0_wide, buf["Zw"])
+                before.append(partial(np.dot, A, self._W0_wide, buf["Zw"]))
             elif index == 0:  # each member its own rows: (K, n, i) @ (K, i, o)
-                np.matmul(A, self.weights[0], out=buf["ZT"])
+                before.append(partial(np.matmul, A, self.weights[0], out=buf["ZT"]))
             else:
-                np.matmul(A.transpose(1, 0, 2), self.weights[index], out=buf["ZT"])
+                before.append(
+                    partial(np.matmul, A.transpose(1, 0, 2), self.weights[index], out=buf["ZT"])
+                )
             b = self.biases[index]
             if b is not None:
-                np.add(buf["Z"], b, buf["Z"])
-            A = buf["forward"](buf["Zf"], buf["Af"]).reshape(buf["shape"])  # Z for the identity
-        value, dZ = self._mean_loss_and_gradient(A, Y, bufs[-1])
+                before.append(partial(np.add, buf["Z"], b, buf["Z"]))
+            calls, A_flat = buf["activation"].forward_calls(buf["Zf"], buf["Af"])
+            before += calls
+            A = A_flat.reshape(buf["shape"])  # a view: Z itself for the identity
+        loss_calls, value, scale, after, dZ = self._loss_calls(A, Y, bufs[-1])
+        before += loss_calls
         for index in range(len(bufs) - 1, -1, -1):
             A_in, grad = inputs[index], self._grads[index]
             if index == 0 and A_in.ndim == 2:
-                np.dot(A_in.T, dZ.reshape(A_in.shape[0], -1), grad["Ww"])  # (i, K·o)
+                after.append(partial(np.dot, A_in.T, dZ.reshape(A_in.shape[0], -1), grad["Ww"]))
             elif index == 0:
-                np.matmul(A_in.transpose(0, 2, 1), dZ.transpose(1, 0, 2), out=grad["W3"])
+                after.append(
+                    partial(
+                        np.matmul,
+                        A_in.transpose(0, 2, 1),
+                        dZ.transpose(1, 0, 2),
+                        out=grad["W3"],
+                    )
+                )
             else:
-                np.matmul(A_in.transpose(1, 2, 0), dZ.transpose(1, 0, 2), out=grad["W"])
+                after.append(
+                    partial(
+                        np.matmul, A_in.transpose(1, 2, 0), dZ.transpose(1, 0, 2), out=grad["W"]
+                    )
+                )
             if "b" in grad:
-                np.add.reduce(dZ, 0, out=grad["b"])  # (K, o)
+                after.append(partial(np.add.reduce, dZ, 0, None, grad["b"]))  # (K, o)
             if index == 0:
                 break
             below = bufs[index - 1]
-            np.matmul(dZ.transpose(1, 0, 2), self._WT[index], out=below["dAT"])  # (K, n, i)
-            dZ = below["backward"](below["Zf"], below["Af"], below["dAf"], below["dZf"])
-            dZ = dZ.reshape(below["shape"])
-        self.optimizer.step(self._pairs)
-        return value
+            after.append(
+                partial(
+                    np.matmul, dZ.transpose(1, 0, 2), self._WT[index], out=below["dAT"]
+                )  # (K, n, i)
+            )
+            calls, dZ_flat = below["activation"].backward_calls(
+                below["Zf"], below["Af"], below["dAf"], below["dZf"]
+            )
+            after += calls
+            dZ = dZ_flat.reshape(below["shape"])
+        after += self.optimizer.step_calls(self._pairs)
+        return X, Y, bound_step(before, value, scale, after)
 
-    def _mean_loss_and_gradient(
+    def _loss_calls(
         self, A: Array, Y: Array, buf: dict[str, Any]
-    ) -> tuple[float, Array]:
-        """Return the members' mean loss and the output layer's ∂L/∂Z (n, K, o)."""
+    ) -> tuple[list[Call], Callable[[], Any], float, list[Call], Array]:
+        """The loss's calls, its value and scale, the output layer's backward calls, and its dZ.
+
+        The value is the members' mean loss, and dZ (n, K, o) the output layer's ∂L/∂Z.
+        """
         name = self._loss_name
         n, K, o = buf["shape"]
-        Z, dZ, dA = buf["Z"], buf["dZ"], buf["dA"]
-        if name == "sse" or name == "mse":
-            np.subtract(A, Y, dA)
-            total = sum_of_squares(dA)
-            value = 0.5 * total / K if name == "sse" else total / (n * o) / K
-            if name == "mse":
-                np.multiply(2.0 / (n * o), dA, dA)
-            flat = buf["backward"](buf["Zf"], A.reshape(n * K, o), buf["dAf"], buf["dZf"])
-            return value, flat.reshape(n, K, o)
-        if name == "binary_crossentropy":
+        if name not in ("sse", "mse"):
+            return [], partial(self._cross_entropy, A, Y, buf), 1.0, [], buf["dZ"]
+        dA = buf["dA"]
+        after: list[Call] = []
+        if name == "mse":
+            after.append(partial(np.multiply, 2.0 / (n * o), dA, dA))
+        backward, dZ_flat = buf["activation"].backward_calls(
+            buf["Zf"], A.reshape(n * K, o), buf["dAf"], buf["dZf"]
+        )
+        scale = 0.5 / K if name == "sse" else 1.0 / (n * o * K)
+        calls: list[Call] = [partial(np.subtract, A, Y, dA)]
+        return calls, sum_of_squares_call(dA), scale, after + backward, dZ_flat.reshape(n, K, o)
+
+    def _cross_entropy(self, A: Array, Y: Array, buf: dict[str, Any]) -> float:
+        """Write cross-entropy's ∂L/∂Z (n, K, o) into ``buf["dZ"]``; return the members' mean."""
+        n, _, o = buf["shape"]
+        Z, dZ = buf["Z"], buf["dZ"]
+        if self._loss_name == "binary_crossentropy":
             np.subtract(A, Y, dZ)
             np.divide(dZ, n * o, dZ)
         else:
             np.multiply(A, Y.sum(axis=2, keepdims=True), dZ)
             np.subtract(dZ, Y, dZ)
             np.divide(dZ, n, dZ)
-        return float(self._losses(Z, A, Y).mean()), dZ
+        return float(self._losses(Z, A, Y).mean())
 
     def evaluate_members(self, X: Any, y: Any) -> Array:
         """Return each member's loss on ``X``, ``y``, shape (n_members,)."""

@@ -193,9 +193,9 @@ class _Run(Generic[Net]):
         self.rows = step_rows(X.shape[0], batch_size)
         self.full_batch = self.rows == X.shape[0] and not shuffle
         self.summed = net.loss.reduction == "sum"
-        self.train = TrainingStep(
-            net
-        )  # net.train_step's arithmetic, into buffers reused every step
+        # net.train_step's arithmetic, into buffers reused every step; a callback may change the
+        # optimizer's settings, so then every step asks it anew.
+        self.train = TrainingStep(net, fixed_settings=callback is None)
         self.pairs = self.train.pairs
         # The weights each epoch started from, for the last finite ones (replayed when exact).
         self.rewind = Rewind(self.train, X, Y, replayable=self.full_batch and callback is None)
@@ -210,19 +210,27 @@ class _Run(Generic[Net]):
     def epochs(self, epochs: int) -> None:
         """Train for ``epochs`` epochs, or until ``patience`` or the callback ends training."""
         # Looked up once: the tutorial's epoch is ~5 µs.
-        X, Y, losses, isfinite = self.X, self.Y, self.history.loss, math.isfinite
+        losses, isfinite, train = self.history.loss, math.isfinite, self.train
+        step = self._epoch_step()
         for epoch in range(1, epochs + 1):
             self.epoch = epoch
             if epoch >= self.next_mark:
                 self.next_mark = self.rewind.mark(epoch)
-            epoch_loss = self.train(X, Y) if self.full_batch else self._run_batches()
+            epoch_loss = step()
             if not isfinite(epoch_loss):
                 self.history.diverged_epoch = epoch
                 _diverged(self.net, self.rewind, self.finite, epoch, epoch_loss)
             self.finite = epoch  # a finite loss vouches for the starting weights
             losses.append(epoch_loss)
-            if self.watching and self._watch(epoch, epoch_loss):
-                return
+            if self.watching:
+                if self._watch(epoch, epoch_loss):
+                    return
+                if self.train is not train:  # the callback gave a layer new arrays
+                    train, step = self.train, self._epoch_step()
+
+    def _epoch_step(self) -> Callable[[], float]:
+        """One epoch's training: a step bound to the whole data set, or a pass of mini-batches."""
+        return self.train.bind(self.X, self.Y).run if self.full_batch else self._run_batches
 
     def _run_batches(self) -> float:
         """One epoch of mini-batches (in a new order with ``shuffle``); return its loss."""
@@ -266,7 +274,7 @@ class _Run(Generic[Net]):
         if callback(epoch, self.net, self.history):
             return True
         if not self.train.is_current():  # the callback gave a layer new arrays
-            self.train = TrainingStep(self.net)
+            self.train = TrainingStep(self.net, fixed_settings=False)
             self.pairs = self.train.pairs
             self.rewind = Rewind(
                 self.train, self.X, self.Y, replayable=False, first_epoch=epoch + 1

@@ -2,21 +2,25 @@
 
 ``TrainingStep`` does exactly the arithmetic of ``Network.forward``, ``backward`` and the
 optimizer's update, in the same order, so the numbers are identical; it only writes each result
-into a buffer kept from the previous step (one set per batch size) instead of a new array. That is
-what makes a small network's step cost no more than the ten-line tutorial loop. It is not a second
-model of the maths: read ``layers.py`` and ``network.py`` for that. Letters: n rows, i inputs, o
-outputs of a layer.
+into a buffer kept from the previous step instead of a new array. For each batch size it strings
+the step together once, as a list of NumPy calls bound to those buffers (a ``_Program``), and then
+runs that list: the tutorial's step is a dozen calls on 4×1 arrays, where looking up layers and
+methods again every step would cost more than the arithmetic. That is what makes a small
+network's step cost no more than the ten-line tutorial loop. It is not a second model of the
+maths: read ``layers.py`` and ``network.py`` for that. Letters: n rows, i inputs, o outputs of a
+layer.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from glassnet._types import Array
+from glassnet._types import Array, Call
 from glassnet.nn.activations import Softmax
 
 if TYPE_CHECKING:
@@ -24,33 +28,60 @@ if TYPE_CHECKING:
     from glassnet.nn.optimizers import Optimizer
     from glassnet.nn.trainable import Trainable
 
-__all__ = ["Rewind", "TrainingStep"]
+__all__ = ["Rewind", "TrainingStep", "bound_step"]
 
-# Module-level names and a positional ``out`` save ~0.1 µs a call, where calls cost ~0.5 µs.
-_dot, _add, _sum = np.dot, np.add, np.add.reduce
-
-
-def _leave_for_the_loss(Z: Array, out: Array) -> Array:
-    """The output layer's forward when the loss computes its softmax: nothing yet."""
-    return out
+_dot, _sum = np.dot, np.add.reduce
 
 
 class _Buffers:
     """One layer's arrays for one batch size: its input, Z, A, ∂L/∂A, ∂L/∂Z, and its parameters."""
 
-    __slots__ = ("A", "W", "X", "Z", "b", "backward", "dA", "dW", "dZ", "db", "forward")
+    __slots__ = ("A", "W", "X", "Z", "activation", "b", "dA", "dW", "dZ", "db")
 
     def __init__(self, layer: Dense, n_rows: int, dtype: np.dtype[np.floating]) -> None:
         n_out = layer.n_out
-        # Everything a step looks up, looked up once.
         self.W, self.b, self.dW, self.db = layer.weights, layer.bias, layer.dW, layer.db
-        self.forward = layer.activation.inplace_forward
-        self.backward = layer.activation.inplace_backward
-        self.X: Array = np.empty((0, 0), dtype=dtype)  # the layer's input, set by each forward
+        self.activation = layer.activation
+        self.X: Array = np.empty((0, 0), dtype=dtype)  # the layer's input, set by the program
         self.Z: Array = np.empty((n_rows, n_out), dtype=dtype)  # (n, o)
         self.A: Array = np.empty((n_rows, n_out), dtype=dtype)  # (n, o)
         self.dA: Array = np.empty((n_rows, n_out), dtype=dtype)  # (n, o)
         self.dZ: Array = np.empty((n_rows, n_out), dtype=dtype)  # (n, o)
+
+
+class _Program:
+    """One training step on fixed arrays ``X`` and ``Y``: ``run()`` trains and returns the loss."""
+
+    __slots__ = ("X", "Y", "buffers", "run")
+
+    def __init__(
+        self, X: Array, Y: Array, buffers: list[_Buffers], run: Callable[[], float]
+    ) -> None:
+        self.X, self.Y, self.buffers, self.run = X, Y, buffers, run
+
+
+def bound_step(
+    before: list[Call], value: Callable[[], Any], scale: float, after: list[Call]
+) -> Callable[[], float]:
+    """Return a training step made of bound calls: ``before``, the loss, then ``after``.
+
+    ``before`` is the forward pass and the loss's gradient, ``value()`` times ``scale`` the loss
+    (taken before ``after`` may overwrite what it reads), ``after`` the backward pass and update.
+    """
+
+    def run() -> float:
+        for call in before:  # forward, and the loss's gradient
+            call()
+        loss = scale * float(value())
+        for call in after:  # backward, then the update
+            call()
+        return loss
+
+    return run
+
+
+def _optimizer_step(net: Trainable, pairs: list[tuple[Array, Array]]) -> None:
+    net.optimizer.step(pairs)  # whichever optimizer the network holds, with its settings now
 
 
 class TrainingStep:
@@ -61,6 +92,10 @@ class TrainingStep:
     net : Trainable
         Its layers' ``weights``, ``bias``, ``dW`` and ``db`` are used (and updated) in place, so
         they must not be replaced while this object is in use.
+    fixed_settings : bool, default=True
+        Whether the optimizer's settings (say its learning rate) stay as they are while this
+        step is in use, so that its update can be bound into the step too. With False each step
+        asks the network's optimizer anew, as a callback that changes it needs.
 
     Examples
     --------
@@ -76,71 +111,117 @@ class TrainingStep:
     True
     """
 
-    def __init__(self, net: Trainable) -> None:
+    def __init__(self, net: Trainable, fixed_settings: bool = True) -> None:
         self.net = net
         self.layers = net.layers
         self.pairs = [(param, grad) for _, param, grad in net.parameters()]
-        self._fused = net.fused
-        loss = net.loss
-        self._loss: Callable[..., float] = (
-            loss.inplace_value_and_gradient_from_logits
-            if self._fused
-            else loss.inplace_value_and_gradient
-        )
+        self._fixed = fixed_settings
         # Softmax + cross-entropy share their row maxima and sums: the loss computes the softmax.
         self._loss_makes_softmax = (
-            self._fused
+            net.fused
             and type(self.layers[-1].activation) is Softmax
-            and hasattr(loss, "inplace_softmax_value_and_gradient")
+            and hasattr(net.loss, "inplace_softmax_value_and_gradient")
         )
-        if self._loss_makes_softmax:
-            self._loss = loss.inplace_softmax_value_and_gradient  # type: ignore[attr-defined]
-        self._buffers: dict[int, list[_Buffers]] = {}
-        self._batches: dict[int, tuple[Array, Array]] = {}
+        self._optimizer = net.optimizer
+        self._programs: dict[int, _Program] = {}  # by batch size, on arrays of their own
+        self._bound: _Program | None = None  # the one on the caller's arrays (``bind``)
         self._last: list[_Buffers] = []
-
-    def buffers(self, n_rows: int) -> list[_Buffers]:
-        """Return (making them on first use) the per-layer buffers for batches of ``n_rows``."""
-        found = self._buffers.get(n_rows)
-        if found is None:
-            dtype = self.net.dtype
-            found = [_Buffers(layer, n_rows, dtype) for layer in self.layers]
-            if self._loss_makes_softmax:
-                found[-1].forward = _leave_for_the_loss
-            self._buffers[n_rows] = found
-        return found
 
     def __call__(self, X: Array, Y: Array) -> float:
         """Train on the checked batch ``X`` (n, n_inputs), ``Y`` (n, n_outputs); return its loss."""
-        bufs = self._buffers.get(X.shape[0]) or self.buffers(X.shape[0])
-        self._last = bufs
+        program = self._program_for(X, Y)
+        self._last = program.buffers
+        return program.run()
+
+    def bind(self, X: Array, Y: Array) -> _Program:
+        """Return a step on these very arrays, which must not change shape or be replaced.
+
+        For full-batch training, where every step sees the same data: nothing is copied.
+        """
+        self._check_optimizer()
+        self._bound = self._build(X, Y)
+        self._last = self._bound.buffers
+        return self._bound
+
+    def _check_optimizer(self) -> None:
+        # Replaying epochs (``Rewind``) swaps in a copy of the optimizer's saved state.
+        if self.net.optimizer is not self._optimizer:
+            self._optimizer = self.net.optimizer
+            self._programs.clear()
+            self._bound = None
+
+    def _program_for(self, X: Array, Y: Array) -> _Program:
+        """The step for this batch size, with ``X`` and ``Y`` copied into its arrays if needed."""
+        self._check_optimizer()
+        bound = self._bound
+        if bound is not None and X is bound.X and Y is bound.Y:
+            return bound
+        program = self._programs.get(X.shape[0]) or self._own_program(X.shape[0], Y.shape[1])
+        if X is not program.X:
+            np.copyto(program.X, X)  # a float32 batch for a float64 network is widened here
+        if Y is not program.Y:
+            np.copyto(program.Y, Y)
+        return program
+
+    def _own_program(self, n_rows: int, n_outputs: int) -> _Program:
+        dtype = self.net.dtype
+        X = np.empty((n_rows, self.layers[0].n_in), dtype)  # (n, n_inputs)
+        Y = np.empty((n_rows, n_outputs), dtype)  # (n, n_outputs)
+        program = self._programs[n_rows] = self._build(X, Y)
+        return program
+
+    def _build(self, X: Array, Y: Array) -> _Program:
+        """String the step on ``X`` and ``Y`` together as bound calls, in ``train_step``'s order."""
+        dtype = self.net.dtype
+        bufs = [_Buffers(layer, X.shape[0], dtype) for layer in self.layers]
+        before: list[Call] = []
         A = X
         for buf in bufs:  # forward
             buf.X = A
-            Z = _dot(A, buf.W, buf.Z)  # (n, o)
+            before.append(partial(_dot, A, buf.W, buf.Z))  # (n, o)
             if buf.b is not None:
-                _add(Z, buf.b, Z)
-            A = buf.A = buf.forward(Z, buf.A)  # (n, o); Z itself for the identity
-        if self._fused:
-            value = self._loss(buf.Z, A, Y, buf.dZ)
-            dZ = buf.dZ
-        else:
-            value = self._loss(A, Y, buf.dA)
-            dZ = buf.backward(buf.Z, A, buf.dA, buf.dZ)
+                before.append(partial(np.add, buf.Z, buf.b, buf.Z))
+            if buf is bufs[-1] and self._loss_makes_softmax:
+                A = buf.A  # written by the loss
+            else:
+                calls, A = buf.activation.forward_calls(buf.Z, buf.A)  # Z itself for identity
+                before += calls
+            buf.A = A
+        loss_calls, value, scale, after, dZ = self._loss(bufs[-1], A, Y)
+        before += loss_calls
         index = len(bufs) - 1
         while True:  # backward, from the output layer to the first
-            _dot(buf.X.T, dZ, buf.dW)  # (i, o)
+            buf = bufs[index]
+            after.append(partial(_dot, buf.X.T, dZ, buf.dW))  # (i, o)
             if buf.db is not None:
-                _sum(dZ, 0, out=buf.db)  # (o,); add.reduce is np.sum without its wrapper
+                after.append(partial(_sum, dZ, 0, None, buf.db))  # (o,): np.sum's own reduce
             if index == 0:
                 break
-            W = buf.W
             index -= 1
-            buf = bufs[index]
-            _dot(dZ, W.T, buf.dA)  # (n, i)
-            dZ = buf.backward(buf.Z, buf.A, buf.dA, buf.dZ)  # (n, i)
-        self.net.optimizer.step(self.pairs)
-        return value
+            below = bufs[index]
+            after.append(partial(_dot, dZ, buf.W.T, below.dA))  # (n, i)
+            calls, dZ = below.activation.backward_calls(below.Z, below.A, below.dA, below.dZ)
+            after += calls
+        if self._fixed:
+            after += self.net.optimizer.step_calls(self.pairs)
+        else:
+            after.append(partial(_optimizer_step, self.net, self.pairs))
+        return _Program(X, Y, bufs, bound_step(before, value, scale, after))
+
+    def _loss(
+        self, out: _Buffers, A: Array, Y: Array
+    ) -> tuple[list[Call], Callable[[], Any], float, list[Call], Array]:
+        """The loss's calls, its value and scale, the output layer's backward calls, and its dZ."""
+        loss = self.net.loss
+        if self._loss_makes_softmax:
+            make = loss.inplace_softmax_value_and_gradient  # type: ignore[attr-defined]
+            return [], partial(make, out.Z, out.A, Y, out.dZ), 1.0, [], out.dZ
+        if self.net.fused:
+            make = loss.inplace_value_and_gradient_from_logits
+            return [], partial(make, out.Z, A, Y, out.dZ), 1.0, [], out.dZ
+        calls, value, scale = loss.value_and_gradient_calls(A, Y, out.dA)
+        backward, dZ = out.activation.backward_calls(out.Z, A, out.dA, out.dZ)
+        return calls, value, scale, backward, dZ
 
     def is_current(self) -> bool:
         """Whether the network still holds the very arrays (and loss) this step was built on."""
@@ -151,18 +232,14 @@ class TrainingStep:
         )
 
     def gather(self, X: Array, Y: Array, rows: np.ndarray) -> tuple[Array, Array]:
-        """Return ``X[rows]`` and ``Y[rows]`` in reused arrays of the network's dtype.
+        """Return ``X[rows]`` and ``Y[rows]`` in the arrays of the step for ``len(rows)`` rows.
 
         The same values as ``X[rows]``, ``Y[rows]`` without a new array per batch; a float32 ``X``
         for a float64 network is widened here, one batch at a time.
         """
         n_rows = len(rows)
-        found = self._batches.get(n_rows)
-        if found is None:
-            dtype = self.net.dtype
-            found = (np.empty((n_rows, X.shape[1]), dtype), np.empty((n_rows, Y.shape[1]), dtype))
-            self._batches[n_rows] = found
-        X_batch, Y_batch = found
+        program = self._programs.get(n_rows) or self._own_program(n_rows, Y.shape[1])
+        X_batch, Y_batch = program.X, program.Y
         # mode="wrap" writes straight into the buffer ("raise" goes through a temporary); the
         # rows come from a permutation, so every index is in range anyway.
         if X.dtype == X_batch.dtype:

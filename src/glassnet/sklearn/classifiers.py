@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.special import xlogy
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -23,9 +24,11 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
 
     Two classes give one sigmoid output and binary cross-entropy, more classes a softmax output
     and categorical cross-entropy, and a 0/1 indicator matrix ``y`` (multi-label) one sigmoid
-    output per label. Training is mini-batch Adam or SGD with an L2 penalty on the weights, and
-    stops as ``MLPClassifier`` does: when the loss (or, with ``early_stopping``, the accuracy on
-    held-out rows) has not improved by ``tol`` for ``n_iter_no_change`` epochs.
+    output per label. It trains as ``MLPClassifier`` with the same parameters does, step for step:
+    the same starting weights drawn from the same ``random_state`` stream (Glorot's uniform rule,
+    biases included), the same shuffles and validation split, the same gradients with the L2
+    penalty, scikit-learn's own Adam and SGD (with its learning-rate schedules) or SciPy's L-BFGS-B
+    as scikit-learn runs it, and its stopping rules; on float64 data both end with the same weights.
 
     Parameters
     ----------
@@ -33,33 +36,46 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
         Units of each hidden layer; ``()`` for none.
     activation : {"relu", "tanh", "logistic", "identity", "leaky_relu"}, default="relu"
         Activation of the hidden layers (``"sigmoid"`` is accepted for ``"logistic"``).
-    solver : {"adam", "sgd"}, default="adam"
+    solver : {"adam", "sgd", "lbfgs"}, default="adam"
+        "lbfgs" minimizes the loss over all rows at once (no batches, epochs or ``partial_fit``).
     alpha : float, default=1e-4
         L2 penalty: ``½·alpha·Σ‖W‖²`` divided by the batch size is added to the loss.
     batch_size : int or "auto", default="auto"
         Rows per step; "auto" is ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        For ``solver="sgd"``: keep the step size, shrink it as ``learning_rate_init / (t + 1) **
+        power_t`` (t the rows seen), or divide it by 5 whenever training runs out of patience.
     learning_rate_init : float, default=1e-3
-        Step size of the solver (constant).
+        Step size of the solver.
+    power_t : float, default=0.5
+        Exponent of the "invscaling" schedule.
     max_iter : int, default=200
         Most epochs ``fit`` runs.
     shuffle : bool, default=True
         Reorder the rows every epoch.
-    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
-        Weights, shuffling and the validation split; None draws fresh randomness each fit.
+    random_state : int, numpy.random.RandomState, numpy.random.Generator or None, default=None
+        Weights, shuffling and the validation split, as one stream: an int seeds a
+        ``RandomState``, as in scikit-learn; None draws fresh randomness each fit.
     tol : float, default=1e-4
         Smallest improvement that counts.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the rows (stratified) and stop on their accuracy,
-        keeping the best weights.
-    validation_fraction : float, default=0.1
-    n_iter_no_change : int, default=10
-        Epochs without improvement before stopping.
+    verbose : bool, default=False
+        Print the loss of every epoch.
+    warm_start : bool, default=False
+        Let ``fit`` go on from the weights of the previous fit.
     momentum : float, default=0.9
         For ``solver="sgd"``.
     nesterovs_momentum : bool, default=True
         For ``solver="sgd"``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows (stratified for two classes) and stop on
+        their accuracy, keeping the best weights.
+    validation_fraction : float, default=0.1
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         For ``solver="adam"``.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping.
+    max_fun : int, default=15000
+        For ``solver="lbfgs"``: most evaluations of the loss.
 
     Attributes
     ----------
@@ -68,15 +84,17 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
     coefs_ : list of ndarray of shape (n_in, n_out)
         The network's weights, layer by layer; these are the network's own arrays.
     intercepts_ : list of ndarray of shape (n_out,)
+    loss_ : float
+        The last epoch's mean training loss (penalty included).
     loss_curve_ : list of float
-        Mean training loss of each epoch (penalty included).
+        Mean training loss of each epoch.
     best_loss_ : float or None
         Lowest of ``loss_curve_`` (None with ``early_stopping``).
     validation_scores_ : list of float or None
         Accuracy on the held-out rows after each epoch, with ``early_stopping``.
     best_validation_score_ : float or None
     n_iter_ : int
-        Epochs run.
+        Epochs run by the last call of ``fit`` or ``partial_fit``.
     t_ : int
         Training rows seen.
     n_features_in_ : int
@@ -115,7 +133,6 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
 
     def _set_targets(self, y: Any, classes: Any, partial: bool) -> None:
         self._multilabel = y.ndim == 2
-        self._stratify = not self._multilabel
         if self._multilabel:
             self.classes_ = np.arange(y.shape[1])
             self._label_dtype = y.dtype
@@ -135,6 +152,36 @@ class GlassClassifier(ClassifierMixin, _GlassEstimator):
             if self._out_activation == "softmax"
             else "binary_crossentropy"
         )
+
+    def _check_same_targets(self, y: Any) -> None:
+        if self._multilabel:
+            if y.ndim != 2 or y.shape[1] != self.n_outputs_:
+                raise ValueError(f"expected {self.n_outputs_} label columns, got shape {y.shape}")
+            return
+        if self.warm_start and not set(np.unique(y)) == set(self.classes_.tolist()):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in the previous "
+                f"call to fit. Previously got {self.classes_}, `y` has {np.unique(y)}"
+            )
+
+    def _loss_value(self, A: Array, Y: Array) -> float:
+        """Log-loss on probabilities clipped to [eps, 1 − eps], as scikit-learn computes it."""
+        eps = np.finfo(A.dtype).eps
+        P = np.clip(A, eps, 1 - eps)
+        if self._out_activation == "softmax":
+            return float(-np.average(xlogy(Y, P), axis=0).sum())
+        return float(-np.average(xlogy(Y, P) + xlogy(1 - Y, 1 - P), axis=0).sum())
+
+    def _stratify(self, Y: Array) -> Array | None:
+        """One output (two classes): keep the class proportions, as scikit-learn does."""
+        return Y if self.n_outputs_ == 1 else None
+
+    def _decode(self, Y: Array) -> Any:
+        if self._multilabel:
+            return Y.astype(self._label_dtype)
+        if self.n_outputs_ == 1:
+            return self.classes_[Y[:, 0].astype(int)]
+        return self.classes_[Y.argmax(axis=1)]
 
     def _encode(self, y: Any) -> Array:
         """Targets as the network's outputs: 0/1 columns, or one-hot rows for softmax."""

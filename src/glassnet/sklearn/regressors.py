@@ -19,10 +19,11 @@ from glassnet.sklearn.estimators import _GlassEstimator
 class GlassRegressor(RegressorMixin, _GlassEstimator):
     """A glassnet network as a scikit-learn regressor, with one or many outputs.
 
-    The output layer is linear and the loss the mean squared error; training and stopping are
-    as in ``GlassClassifier`` (with ``early_stopping`` monitoring R² on held-out rows), and so
-    are the parameters and attributes, except that there are no ``classes_`` and
-    ``out_activation_`` is "identity".
+    The output layer is linear and the loss half the mean squared error; training and stopping
+    are ``MLPRegressor``'s, step for step, as ``GlassClassifier``'s are ``MLPClassifier``'s (with
+    ``early_stopping`` monitoring R² on held-out rows), and so are the parameters and attributes,
+    except that there are no ``classes_`` and ``out_activation_`` is "identity". Only
+    ``MLPRegressor``'s default loss is offered (no ``loss`` parameter, no Poisson loss).
 
     Examples
     --------
@@ -47,6 +48,18 @@ class GlassRegressor(RegressorMixin, _GlassEstimator):
 
     def _set_targets(self, y: Any, classes: Any, partial: bool) -> None:
         self.n_outputs_ = 1 if y.ndim == 1 else int(y.shape[1])
+
+    def _check_same_targets(self, y: Any) -> None:
+        n_outputs = 1 if y.ndim == 1 else int(y.shape[1])
+        if n_outputs != self.n_outputs_:
+            raise ValueError(f"expected {self.n_outputs_} target columns, got {n_outputs}")
+
+    def _loss_value(self, A: Array, Y: Array) -> float:
+        """Half the mean squared error, averaged over the rows and then the outputs."""
+        return float(0.5 * np.average((Y - A) ** 2, axis=0).mean())
+
+    def _decode(self, Y: Array) -> Any:
+        return Y.ravel() if Y.shape[1] == 1 else Y
 
     def _encode(self, y: Any) -> Array:
         Y = y.reshape(-1, 1) if y.ndim == 1 else y  # (n, n_outputs)
