@@ -59,6 +59,10 @@ def tables(report: dict[str, Any]) -> str:
         return real_data(report)
     if report.get("kind") == "estimators":
         return estimators(report)
+    if report.get("kind") == "tables":
+        from bench.tables import markdown_report
+
+        return "\n".join([*_provenance(report), *markdown_report(report)])
     lines = _provenance(report)
     for result in report["results"]:
         lines += ["", *_result_table(result)]

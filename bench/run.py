@@ -24,7 +24,7 @@ if __package__ in (None, ""):  # run as a file: make ``bench`` importable from t
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-BENCHMARKS = ("tiny", "ensemble", "mid", "memory", "operations", "playground")
+BENCHMARKS = ("tiny", "ensemble", "mid", "memory", "operations", "playground", "tables")
 
 
 def reexec_without_blas_overrides() -> None:
@@ -57,6 +57,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--budget", type=int, help="ensemble: network-steps per timed run")
     parser.add_argument("--samples", type=int, help="mid and memory: rows of data")
     parser.add_argument("--seconds", type=float, help="playground: seconds per measurement")
+    parser.add_argument("--rows", type=int, help="tables: rows of the table")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(args.only) - set(BENCHMARKS))
@@ -78,6 +79,8 @@ def _settings(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         "memory": {"n_samples": samples},
         "operations": {"n_samples": samples, "calls": 20 if quick else 200},
         "playground": {"seconds": args.seconds or (1.0 if quick else 3.0)},
+        # A million rows take half an hour: ``python -m bench.tables`` runs them on its own.
+        "tables": {"rows": (args.rows or (10_000 if quick else 100_000),)},
     }
 
 

@@ -279,9 +279,14 @@ def _in_process(task: str, contender: str, path: str) -> dict[str, Any]:
 
 
 def _train(path: str, model: str) -> None:
+    import contextlib
+    import io
+
     from glassnet.cli import main
 
-    if main(["train", path, "-o", model, "-q"]) != 0:
+    with contextlib.redirect_stdout(io.StringIO()):  # its summary: not a figure here
+        trained = main(["train", path, "-o", model, "-q"])
+    if trained != 0:
         raise RuntimeError("glassnet train failed")
 
 
@@ -376,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     solve = None if args.solve_rows is None else [int(n) for n in args.solve_rows.split(",")]
     predict = [int(n) for n in args.predict_rows.split(",")] if args.predict_rows else []
     machine = common.machine_info()
+    machine["threads"] = os.cpu_count() or 1  # each contender's libraries choose their own
     produced = run(args.repeats, sizes, solve, args.data, predict)
     for result in produced:
         print("\n" + common.table(result, result.extra["ours"], 3))
@@ -394,6 +400,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     common.write_json(args.out, report)
     print(f"\nwrote {args.out}")
     return 0
+
+
+def markdown_report(report: dict[str, Any]) -> list[str]:
+    """What ``python -m bench.report`` prints for a ``tables`` report, after its provenance."""
+    return ["", markdown(report).rstrip()]
 
 
 if __name__ == "__main__":

@@ -167,3 +167,29 @@ def test_playground_benchmark_measures_frames_steps_and_latency():
     assert min(results[2].extra["worst_ms"].values()) > 0
     assert all(value > 0 for result in results for values in result.samples.values()
                for value in values)  # fmt: skip
+
+
+def test_the_tables_benchmark_reads_writes_predicts_and_solves_beside_its_peers(tmp_path):
+    from bench import tables
+
+    results = tables.run(repeats=1, rows=(400,), data=str(tmp_path))
+    names = [result.name for result in results]
+    assert names == [f"tables {task} 400 rows" for task in ("read", "write", "predict", "solve")]
+    read, write, predict, solve = results
+    assert list(read.samples)[:3] == [
+        "glassnet read_table",
+        "numpy.loadtxt",
+        "numpy.loadtxt, tuned",
+    ]
+    assert set(write.samples) == {"glassnet write (rewrite)", "pandas to_csv"}
+    assert all(seconds[0] > 0 for seconds in read.samples.values())
+    assert all(peak[0] >= 0 for peak in read.extra["peak_mb"].values())
+    assert set(solve.extra["accuracy"]) == {"glassnet solve", "pandas + scikit-learn"}
+    assert all(0 <= score[0] <= 1 for score in solve.extra["accuracy"].values())
+    assert (
+        predict.extra["accuracy"]["glassnet predict (streamed)"]
+        == solve.extra["accuracy"]["glassnet solve"]
+    )  # the model trained on the same table with the same recipe answers alike
+    markdown = tables.markdown({"results": [result.to_json() for result in results]})
+    assert "| glassnet solve |" in markdown
+    assert "accuracy on the '?' rows" in markdown
