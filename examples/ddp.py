@@ -85,6 +85,9 @@ def process_group(rank: int, world_size: int, port: int) -> Iterator[None]:
     )
     try:
         yield
+        # Leave together: a process that tears down while another still talks to it can make
+        # gloo abort the other ("terminate called without an active exception").
+        dist.barrier()
     finally:
         dist.destroy_process_group()
 
