@@ -340,7 +340,7 @@ def run(
     folder = data or os.path.join(tempfile.gettempdir(), "glassnet-bench-tables")
     os.makedirs(folder, exist_ok=True)
     results = []
-    for n in [*rows, *predict_rows]:
+    for n in [*rows, *predict_rows]:  # the model for predict: trained on the first table
         path = os.path.join(folder, f"table-{n}.csv")
         if not os.path.exists(path + ".truth.npy") or not os.path.exists(path):
             print(f"  writing {path}", file=sys.stderr, flush=True)
@@ -377,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(arguments)
     from bench import common
 
-    sizes = [int(n) for n in args.rows.split(",")]
+    sizes = [int(n) for n in args.rows.split(",") if n]  # --rows "": predict sizes alone
     solve = None if args.solve_rows is None else [int(n) for n in args.solve_rows.split(",")]
     predict = [int(n) for n in args.predict_rows.split(",")] if args.predict_rows else []
     machine = common.machine_info()
@@ -422,7 +422,8 @@ def markdown(report: dict[str, Any]) -> str:
         rule = "|---|---:|---:|---:|"
         if accuracy:
             head, rule = head + " accuracy on the '?' rows |", rule + "---:|"
-        lines += [f"**{result['name']}** ({result['file_mb']:.0f} MB of CSV)", "", head, rule]
+        size = f"{result['file_mb']:.0f}" if result["file_mb"] >= 10 else f"{result['file_mb']:.1f}"
+        lines += [f"**{result['name']}** ({size} MB of CSV)", "", head, rule]
         for name, seconds in medians.items():
             peak = min(result["peak_mb"][name])
             row = f"| {name} | {seconds:.2f} | {medians[ours] / seconds:.2f} | {peak:.0f} |"

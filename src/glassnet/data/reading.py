@@ -30,6 +30,7 @@ from glassnet.data.parsing import _check_widths, _is_header, _names, _split_text
 from glassnet.data.sources import FileSource, Lines, MemorySource, Source, file_size, read_bytes
 from glassnet.data.streaming import (
     BLOCK_BYTES,
+    PIECE_BYTES,
     DecimalCommaError,
     Group,
     block_groups,
@@ -304,7 +305,7 @@ def iter_table(
         yield _read(MemorySource(where.read(0, where.size)), name, sep, header, typing, 0)
         return
     row_bytes = max(1, head.body_bytes // max(1, head.rows))  # bytes a row takes, about
-    size = min(BLOCK_BYTES, max(1 << 16, rows * row_bytes))  # blocks of about ``rows`` rows
+    size = min(PIECE_BYTES, max(1 << 16, rows * row_bytes))  # blocks of about ``rows`` rows
     first = True
     for group in block_groups(where, head, name, typing, size, rows):
         if group is None:
@@ -423,7 +424,7 @@ class _Shard:
     def piece_bytes(self, rows: int) -> int:
         """Blocks of about ``rows`` rows, as the header's rows measure them."""
         row_bytes = max(1, self.head.body_bytes // max(1, self.head.rows))
-        return min(BLOCK_BYTES, max(1 << 16, rows * row_bytes))
+        return min(PIECE_BYTES, max(1 << 16, rows * row_bytes))
 
     def groups(self, size: int, rows: int | None) -> Iterator[Group]:
         """The shard's blocks of ``size`` bytes in groups of ``rows`` rows (None: one group)."""
